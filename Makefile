@@ -1,0 +1,33 @@
+# lawtrace — the two commands of the README:
+#   make run    create .venv, install, migrate, load the demo, serve on http://127.0.0.1:8000
+#   make test   install what tests need, then ruff, mypy and pytest on SQLite and on PostgreSQL
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test install lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/lawtrace run --port $(PORT)
+
+test: install
+	bash scripts/test
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Organisations, people, roles, enforcement certificates, recording devices and rooms."""

@@ -1,0 +1,259 @@
+"""Django admin for configuration, in Chinese. Every write goes through ``services`` (checked, never a raw save);
+nothing is deleted — roles, devices and organisations are deactivated instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from lawtrace.errors import Refused
+from lawtrace.orgs import selectors, services
+from lawtrace.orgs.models import (
+    Certificate,
+    Organisation,
+    RecordingDevice,
+    RecordingRoom,
+    Role,
+    RoleAssignment,
+    SignInRecord,
+    User,
+)
+from lawtrace.orgs.permissions import Action
+
+
+def _configurable(request: HttpRequest) -> QuerySet[Organisation]:
+    if request.user.is_superuser:
+        return Organisation.objects.all()
+    return selectors.organisations_where(request.user, Action.CONFIGURE)  # type: ignore[arg-type]
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Base: no deletes; ``save_model`` calls a service and shows its refusal as an error message."""
+
+    actions = None
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or _configurable(request).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_module_permission  # type: ignore[assignment]
+
+    def call_service(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        try:
+            self.call_service(request, obj)
+        except Refused as refusal:
+            # The admin has no hook to put a refusal back on the form after validation; the transaction of the
+            # service rolled back, so nothing was written. Say so plainly.
+            self.message_user(request, f"未保存：{refusal}", level=messages.ERROR)
+            obj.pk = obj.pk if change else None
+            raise _Refusal(refusal) from refusal
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except _Refusal:
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class _Refusal(Exception):
+    pass
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ServiceAdmin):
+    list_display = ["name", "kind", "parent", "region_code", "rulebook", "is_active"]
+    list_filter = ["kind", "rulebook", "is_active"]
+    search_fields = ["name", "short_name", "region_code", "credit_code"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).filter(pk__in=_configurable(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "parent":
+            kwargs["queryset"] = _configurable(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def call_service(self, request: HttpRequest, obj: Organisation) -> None:
+        services.save_organisation(actor=request.user, organisation=obj)  # type: ignore[arg-type]
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    fields = ["organisation", "role", "is_active"]
+    readonly_fields = ["organisation", "role", "is_active"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CertificateInline(admin.TabularInline):
+    model = Certificate
+    extra = 0
+    fields = ["number", "issuing_authority", "valid_from", "valid_to", "status"]
+    readonly_fields = ["number", "issuing_authority", "valid_from", "valid_to", "status"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(User)
+class PersonAdmin(ServiceAdmin, UserAdmin):
+    list_display = ["username", "full_name", "is_active", "last_login"]
+    search_fields = ["username", "full_name"]
+    list_filter = ["is_active"]
+    inlines = [RoleInline, CertificateInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "phone", "email")}),
+        ("状态", {"fields": ("is_active",)}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(roles__organisation__in=_configurable(request)).distinct()
+
+    def call_service(self, request: HttpRequest, obj: User) -> None:
+        raise NotImplementedError  # save_model below passes the password
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        password = form.cleaned_data.get("password1") if not change else None
+        if password:
+            obj.password = ""  # the service hashes it after validating
+        try:
+            services.save_person(actor=request.user, person=obj, password=password or None)  # type: ignore[arg-type]
+        except Refused as refusal:
+            self.message_user(request, f"未保存：{refusal}", level=messages.ERROR)
+            raise _Refusal(refusal) from refusal
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        return super().user_change_password(request, id, form_url)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ServiceAdmin):
+    list_display = ["user", "organisation", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__full_name", "user__username", "organisation__name"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RoleAssignment]:
+        return super().get_queryset(request).filter(organisation__in=_configurable(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organisation":
+            kwargs["queryset"] = _configurable(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["user", "organisation", "role"] if obj else []
+
+    def call_service(self, request: HttpRequest, obj: RoleAssignment) -> None:
+        if obj.pk is None:
+            created = services.grant_role(
+                actor=request.user, user=obj.user, organisation=obj.organisation, role=Role(obj.role)
+            )  # type: ignore[arg-type]
+            obj.pk = created.pk
+        else:
+            services.set_role_active(actor=request.user, assignment=obj, active=obj.is_active)  # type: ignore[arg-type]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ServiceAdmin):
+    list_display = ["number", "holder", "issuing_authority", "valid_from", "valid_to", "status"]
+    list_filter = ["status", "issuing_authority"]
+    search_fields = ["number", "holder__full_name"]
+    autocomplete_fields = ["holder"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Certificate]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(holder__roles__organisation__in=_configurable(request)).distinct()
+
+    def call_service(self, request: HttpRequest, obj: Certificate) -> None:
+        services.save_certificate(actor=request.user, certificate=obj)  # type: ignore[arg-type]
+
+
+class _OrgScopedAdmin(ServiceAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(organisation__in=_configurable(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organisation":
+            kwargs["queryset"] = _configurable(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(RecordingDevice)
+class RecordingDeviceAdmin(_OrgScopedAdmin):
+    list_display = ["serial", "kind", "model_name", "organisation", "assigned_to", "in_service"]
+    list_filter = ["kind", "in_service"]
+    search_fields = ["serial", "model_name"]
+    autocomplete_fields = ["assigned_to"]
+
+    def call_service(self, request: HttpRequest, obj: RecordingDevice) -> None:
+        services.save_device(actor=request.user, device=obj)  # type: ignore[arg-type]
+
+
+@admin.register(RecordingRoom)
+class RecordingRoomAdmin(_OrgScopedAdmin):
+    list_display = ["name", "kind", "organisation", "location", "has_recording"]
+    list_filter = ["kind"]
+
+    def call_service(self, request: HttpRequest, obj: RecordingRoom) -> None:
+        services.save_room(actor=request.user, room=obj)  # type: ignore[arg-type]
+
+
+@admin.register(SignInRecord)
+class SignInRecordAdmin(admin.ModelAdmin):
+    """Read-only: sign-in records are evidence of access."""
+
+    list_display = ["at", "user", "outcome", "ip_address"]
+    list_filter = ["outcome"]
+    search_fields = ["user__full_name", "user__username"]
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser or _configurable(request).exists()
+
+    has_module_permission = has_view_permission  # type: ignore[assignment]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SignInRecord]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(user__roles__organisation__in=_configurable(request)).distinct()

@@ -1,0 +1,26 @@
+"""``lawtrace demo``: load the demo organisations, people and (later) cases. Safe to run twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from lawtrace.orgs.demo import DEMO_PASSWORD, PEOPLE, load_people, username
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（组织、人员、执法证、设备）。重复执行不会重复创建。"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        _, created = load_people(today=timezone.localdate())
+        if not created:
+            self.stdout.write("演示数据已存在，未重复载入。")
+        else:
+            self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
+        self.stdout.write(f"演示账号密码均为：{DEMO_PASSWORD}")
+        self.stdout.write("  sysadmin（系统超级管理员）")
+        for slug, suffix, full_name, roles, _cert in PEOPLE:
+            labels = "、".join(str(r.label) for r in roles)
+            self.stdout.write(f"  {username(slug, suffix)}（{full_name}，{labels}）")

@@ -1,0 +1,124 @@
+"""Sign-in, sign-out, the workbench and the organisation pages. Glue only: reads via selectors, writes via services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lawtrace.orgs import selectors, services
+from lawtrace.orgs.forms import SignInForm
+from lawtrace.orgs.models import CertificateStatus, SignInOutcome, User
+from lawtrace.orgs.permissions import Action
+
+
+def _client(request: HttpRequest) -> tuple[str | None, str]:
+    return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")
+
+
+class SignInView(LoginView):
+    """Django's sign-in, plus a record of every attempt on a known account (success, failure, lockout)."""
+
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        ip, agent = _client(self.request)
+        services.record_sign_in(user=form.get_user(), outcome=SignInOutcome.SUCCESS, ip_address=ip, user_agent=agent)
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        typed = (form.data.get("username") or "").strip()
+        if user := User.objects.filter(username=typed).first():
+            ip, agent = _client(self.request)
+            locked = getattr(self.request, "axes_locked_out", False)
+            outcome = SignInOutcome.LOCKED if locked else SignInOutcome.FAILURE
+            services.record_sign_in(user=user, outcome=outcome, ip_address=ip, user_agent=agent)
+        return super().form_invalid(form)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponseRedirect:
+    if request.user.is_authenticated:
+        ip, agent = _client(request)
+        services.record_sign_in(user=request.user, outcome=SignInOutcome.SIGN_OUT, ip_address=ip, user_agent=agent)
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    certificates = [
+        (c, CertificateStatus(c.effective_status(today)), (c.valid_to - today).days)
+        for c in user.certificates.order_by("-valid_to")
+    ]
+    context = {
+        "roles": selectors.roles_of(user),
+        "certificates": certificates,
+        "devices": user.devices.select_related("organisation").filter(in_service=True),
+        "recent_sign_ins": user.sign_ins.all()[:5],
+        "today": today,
+    }
+    return render(request, "orgs/workbench.html", context)
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """The supervisor's overview of the organisations they supervise: people, certificates, devices."""
+    user: User = request.user  # type: ignore[assignment]
+    organisations = selectors.organisations_where(user, Action.SUPERVISE)
+    if not organisations.exists():
+        raise PermissionDenied("只有监督人员可以查看执法监督页面。")
+    today = timezone.localdate()
+    soon = today + timedelta(days=60)
+    rows = []
+    for org in organisations.order_by("path"):
+        people = list(selectors.people_of(org).prefetch_related("certificates"))
+        certificates = [c for person in people for c in person.certificates.all()]
+        rows.append(
+            {
+                "org": org,
+                "people": len(people),
+                "valid": sum(c.is_valid_on(today) for c in certificates),
+                "expiring": sum(c.is_valid_on(today) and c.valid_to <= soon for c in certificates),
+                "invalid": sum(not c.is_valid_on(today) for c in certificates),
+                "devices": org.devices.filter(in_service=True).count(),
+            }
+        )
+    return render(request, "orgs/supervision.html", {"rows": rows, "soon": soon})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One organisation: its people with their roles and certificates, its devices and rooms (scoped; 404 outside)."""
+    user: User = request.user  # type: ignore[assignment]
+    org = get_object_or_404(selectors.visible_organisations(user), pk=pk)
+    today = timezone.localdate()
+    people = []
+    for person in selectors.people_of(org).prefetch_related("certificates", "roles"):
+        roles = [r.get_role_display() for r in person.roles.all() if r.organisation_id == org.pk and r.is_active]
+        certs = [(c, CertificateStatus(c.effective_status(today))) for c in person.certificates.all()]
+        people.append({"person": person, "roles": roles, "certificates": certs})
+    context = {
+        "org": org,
+        "people": people,
+        "children": org.children.filter(pk__in=selectors.visible_organisations(user)),
+        "devices": org.devices.select_related("assigned_to"),
+        "rooms": org.rooms.all(),
+        "can_configure": selectors.can(user, Action.CONFIGURE, org),
+        "admin_url": reverse("admin:orgs_organisation_change", args=[org.pk]),
+    }
+    return render(request, "orgs/organisation_detail.html", context)

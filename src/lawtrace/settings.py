@@ -1,0 +1,209 @@
+"""Project wiring. Everything that differs between deployments comes from the environment (12-factor).
+
+Variables (all optional; the defaults run the demo on one machine):
+
+- ``LAWTRACE_VAR_DIR``: folder for the SQLite database, the media folder, the generated secret key and the
+  ledger signing keys (default ``./var``). Never committed.
+- ``DATABASE_URL``: e.g. ``postgres://user@host:5432/lawtrace``
+  (default: SQLite ``$LAWTRACE_VAR_DIR/lawtrace.sqlite3``).
+- ``LAWTRACE_S3_BUCKET`` (+ ``LAWTRACE_S3_ENDPOINT_URL``, ``LAWTRACE_S3_ACCESS_KEY``, ``LAWTRACE_S3_SECRET_KEY``,
+  ``LAWTRACE_S3_REGION``): store media in S3-compatible object storage instead of ``$LAWTRACE_VAR_DIR/media``.
+- ``LAWTRACE_SECRET_KEY``: overrides the generated key (set it when several app servers share one database).
+- ``LAWTRACE_DEBUG``, ``LAWTRACE_ALLOWED_HOSTS``, ``LAWTRACE_HOST`` (the deployment's host name, used in ledger
+  origins), ``LAWTRACE_CSRF_TRUSTED_ORIGINS``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+env = environ.Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env.str("LAWTRACE_VAR_DIR", default=str(Path.cwd() / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Generated once per installation into ``var/secret_key`` (mode 0600), so that no key is ever committed."""
+    if key := env.str("LAWTRACE_SECRET_KEY", default=""):
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.bool("LAWTRACE_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("LAWTRACE_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("LAWTRACE_CSRF_TRUSTED_ORIGINS", default=[])
+LAWTRACE_HOST = env.str("LAWTRACE_HOST", default="lawtrace.local")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # static files through WhiteNoise in `lawtrace run` too, as in production
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_bootstrap5",
+    "axes",
+    "lawtrace.orgs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "lawtrace.urls"
+WSGI_APPLICATION = "lawtrace.wsgi.application"
+ASGI_APPLICATION = "lawtrace.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lawtrace.orgs.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lawtrace.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker and the periodic loop write at once: transactions take the write lock when they
+    # begin (IMMEDIATE) instead of failing on upgrade, readers never block writers (WAL), and a writer waits up to
+    # 20 s for the lock rather than erroring.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"].setdefault("TEST", {})
+    if name := env.str("LAWTRACE_TEST_SQLITE_NAME", default=""):
+        DATABASES["default"]["TEST"]["NAME"] = name
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Storage ----------------------------------------------------------------------------------------------------
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+if bucket := env.str("LAWTRACE_S3_BUCKET", default=""):
+    _default_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("LAWTRACE_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("LAWTRACE_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("LAWTRACE_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("LAWTRACE_S3_REGION", default="") or None,
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve the vendored assets straight from the package in development and in the one-command demo; a production
+# deployment runs `collectstatic` and the same middleware serves STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Authentication ---------------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "orgs.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "lawtrace.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lawtrace.orgs.passwords.CharacterClassValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workbench"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after 2 hours without activity, and when the browser closes.
+SESSION_COOKIE_AGE = int(timedelta(hours=2).total_seconds())
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("LAWTRACE_SECURE_COOKIES", default=False)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Lockout: 5 failed sign-ins for one account lock it for 30 minutes. Counted per account (not per address), since
+# officers often share one office network address.
+AXES_FAILURE_LIMIT = env.int("LAWTRACE_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LAWTRACE_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that per-account counting lets an attacker rotate addresses; that is the point here: the account is
+# what we protect, and a lockout per address would lock a whole bureau out behind one NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Our own sign-in records (orgs.SignInRecord) are the audit trail; axes keeps only its failure counters, which hold
+# the typed account name and are deleted when they expire or on success.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
+# --- Internationalisation ---------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Logging: personal data never goes to logs (no request bodies, no form values) -----------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LAWTRACE_LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,14 @@
+"""URL map: each app owns its own prefix."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "执法全过程记录与公示系统 · 管理"
+admin.site.site_title = "lawtrace 管理"
+admin.site.index_title = "系统配置"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("lawtrace.orgs.urls")),
+]

@@ -1,0 +1,58 @@
+"""`lawtrace demo` loads the demo hierarchy, people and certificates, and a second run duplicates nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lawtrace.orgs.models import Certificate, Organisation, RecordingDevice, RoleAssignment, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Organisation, User, RoleAssignment, Certificate, RecordingDevice))
+
+
+def test_demo_loads_twice_without_duplicating() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "演示数据已载入" in out.getvalue()
+    first = _counts()
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "未重复载入" in out.getvalue()
+    assert _counts() == first
+
+
+def test_demo_has_the_inner_mongolia_tree_and_wenshang() -> None:
+    call_command("demo", stdout=StringIO())
+    region = Organisation.objects.get(name="内蒙古自治区医疗保障局")
+    cities = list(region.children.filter(kind="city"))
+    assert len(cities) == 2
+    for city in cities:
+        assert city.children.filter(kind="county").count() == 2
+    wenshang = Organisation.objects.get(name="汶上县医疗保障局")
+    assert wenshang.rulebook == "wenshang-2019" and region.rulebook == "inner-mongolia-2025"
+    assert Organisation.objects.filter(kind="agency").exists()
+    assert Organisation.objects.filter(kind="entrusted").exists()
+
+
+def test_demo_has_an_expired_certificate_and_every_role() -> None:
+    from datetime import date
+
+    call_command("demo", stdout=StringIO())
+    today = date.today()
+    assert any(not c.is_valid_on(today) and c.status == "valid" for c in Certificate.objects.all())
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert {
+        "officer",
+        "unit_head",
+        "legal_reviewer",
+        "bureau_head",
+        "archivist",
+        "supervisor",
+        "administrator",
+    } <= roles
