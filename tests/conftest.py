@@ -18,7 +18,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
-    """Every test writes media into its own folder, never into ./var/media."""
+    """Every test writes media (and ledger checkpoints) into its own folder and keeps its own signing keys."""
+    settings.LAWTRACE_KEY_DIR = str(tmp_path / "keys")  # type: ignore[attr-defined, operator]
     settings.STORAGES = {  # type: ignore[attr-defined]
         **settings.STORAGES,  # type: ignore[attr-defined]
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},

@@ -46,6 +46,10 @@ DEBUG = env.bool("LAWTRACE_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("LAWTRACE_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("LAWTRACE_CSRF_TRUSTED_ORIGINS", default=[])
 LAWTRACE_HOST = env.str("LAWTRACE_HOST", default="lawtrace.local")
+# The organisation whose ledger takes events that belong to none (its 统一社会信用代码); default: the first root.
+LAWTRACE_HOST_ORGANISATION = env.str("LAWTRACE_HOST_ORGANISATION", default="")
+# Ledger signing keys live outside the database (see lawtrace/ledger/keys.py).
+LAWTRACE_KEY_DIR = env.str("LAWTRACE_KEY_DIR", default=str(VAR_DIR / "keys"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +63,7 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "axes",
     "lawtrace.orgs",
+    "lawtrace.ledger",
 ]
 
 MIDDLEWARE = [

@@ -1,21 +1,27 @@
 """Actions on organisations, people, roles, certificates, devices and rooms — the only writers of these tables.
 
-Each action checks that the actor may configure the organisation concerned (the permission table: administrators
-of it or of a superior organisation; a Django superuser bootstraps the first organisation), validates, and writes in
-one transaction. The admin site calls these functions from ``save_model``; nothing is ever deleted, only deactivated.
+Each action writes its ledger entry in the same transaction (payloads hold ids and public fields only: never a
+phone number, e-mail or password). Each action checks that the actor may configure the organisation concerned
+(the permission table: administrators of it or of a superior organisation; a Django superuser bootstraps the first
+organisation), validates, and writes in one transaction. The admin site calls these functions from
+``save_model``; nothing is ever deleted, only deactivated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lawtrace import clock
 from lawtrace.errors import PermissionRefused, Refused
+from lawtrace.ledger.actions import LedgerAction
+from lawtrace.ledger.services import append, host_organisation
 from lawtrace.orgs.models import (
     Certificate,
     CertificateStatus,
@@ -63,6 +69,35 @@ def _require_configure_person(actor: User, person: User) -> None:
     raise PermissionRefused("您无权修改该人员：其所在组织不在您的管理范围内。")
 
 
+def _home(person: User) -> Organisation:
+    """The organisation whose log records events about a person: their first role's, else the hosting one."""
+    first = person.roles.order_by("pk").select_related("organisation").first() if person.pk else None
+    return first.organisation if first else host_organisation()
+
+
+def _changed(obj: Any, fields: Iterable[str]) -> list[str]:
+    """Names of the fields whose value differs from the stored row (all of them for a new object)."""
+    if obj.pk is None:
+        return sorted(fields)
+    stored = type(obj).objects.filter(pk=obj.pk).values(*fields).first() or {}
+    return sorted(f for f in fields if stored.get(f) != getattr(obj, f))
+
+
+def _public(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """JSON-safe values of public fields (dates as ISO strings, foreign keys as id strings)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif hasattr(value, "pk"):
+            value = str(value.pk)
+        elif value is not None and not isinstance(value, bool | str):
+            value = str(value)
+        out[name] = value
+    return out
+
+
 def _full_clean(obj: object, exclude: Iterable[str] = ()) -> None:
     try:
         obj.full_clean(exclude=list(exclude))  # type: ignore[attr-defined]
@@ -84,6 +119,19 @@ def save_organisation(*, actor: User, organisation: Organisation) -> Organisatio
     if organisation.parent and organisation.pk and organisation.parent.path.startswith(organisation.path):
         raise Refused("不能把组织移到它自己的下级组织之下。")
     _full_clean(organisation, exclude=["path"])
+    fields = [
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "region_code",
+        "credit_code",
+        "seal_name",
+        "rulebook",
+        "is_active",
+    ]
+    created = organisation.pk is None
+    changed = _changed(organisation, [f if f != "parent" else "parent_id" for f in fields])
     old_path = organisation.path
     organisation.save()
     new_path = f"{organisation.parent.path if organisation.parent else '/'}{organisation.pk}/"
@@ -93,6 +141,17 @@ def save_organisation(*, actor: User, organisation: Organisation) -> Organisatio
             for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk):
                 Organisation.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
         organisation.path = new_path
+    append(
+        action=LedgerAction.ORG_SAVED,
+        actor=actor,
+        organisation=organisation,
+        payload={
+            "organisation": str(organisation.pk),
+            "created": created,
+            "changed": changed,
+            "fields": _public(organisation, fields),
+        },
+    )
     return organisation
 
 
@@ -110,7 +169,20 @@ def save_person(*, actor: User, person: User, password: str | None = None) -> Us
             raise Refused("；".join(e.messages)) from e
         person.set_password(password)
     _full_clean(person, exclude=["password"])
+    created = person.pk is None
+    changed = _changed(person, ["username", "full_name", "phone", "email", "is_active"])
     person.save()
+    home = _home(person)
+    append(
+        action=LedgerAction.PERSON_SAVED,
+        actor=actor,
+        organisation=home,
+        # Names of changed fields only for phone and e-mail: their values are personal data.
+        payload={"person": str(person.pk), "created": created, "changed": changed}
+        | _public(person, ["username", "full_name", "is_active"]),
+    )
+    if password is not None:
+        append(action=LedgerAction.PASSWORD_SET, actor=actor, organisation=home, payload={"person": str(person.pk)})
     return person
 
 
@@ -118,19 +190,50 @@ def save_person(*, actor: User, person: User, password: str | None = None) -> Us
 def grant_role(*, actor: User, user: User, organisation: Organisation, role: Role) -> RoleAssignment:
     """Give a person a role in an organisation (re-activates it if it was revoked)."""
     _require_configure(actor, organisation)
-    assignment, _ = RoleAssignment.objects.get_or_create(user=user, organisation=organisation, role=role)
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, organisation=organisation, role=role)
+    if not created and assignment.is_active:
+        return assignment
     if not assignment.is_active:
         assignment.is_active = True
         assignment.save(update_fields=["is_active"])
+    _sync_staff(user)
+    append(
+        action=LedgerAction.ROLE_GRANTED,
+        actor=actor,
+        organisation=organisation,
+        payload={"assignment": str(assignment.pk), "person": str(user.pk), "role": str(role)},
+    )
     return assignment
+
+
+def _sync_staff(user: User) -> None:
+    """Administrators reach the configuration site (Django admin needs ``is_staff``); nobody else does."""
+    is_admin = user.roles.filter(role=Role.ADMINISTRATOR, is_active=True).exists() or user.is_superuser
+    if user.is_staff != is_admin:
+        user.is_staff = is_admin
+        user.save(update_fields=["is_staff"])
 
 
 @transaction.atomic
 def set_role_active(*, actor: User, assignment: RoleAssignment, active: bool) -> RoleAssignment:
     _require_configure(actor, assignment.organisation)
-    if assignment.is_active != active:
-        assignment.is_active = active
-        assignment.save(update_fields=["is_active"])
+    stored = RoleAssignment.objects.get(pk=assignment.pk)
+    if stored.is_active == active:
+        return assignment
+    assignment.is_active = active
+    assignment.save(update_fields=["is_active"])
+    _sync_staff(assignment.user)
+    append(
+        action=LedgerAction.ROLE_ACTIVE_SET,
+        actor=actor,
+        organisation=assignment.organisation,
+        payload={
+            "assignment": str(assignment.pk),
+            "person": str(assignment.user_id),
+            "role": assignment.role,
+            "active": active,
+        },
+    )
     return assignment
 
 
@@ -139,7 +242,8 @@ def save_certificate(*, actor: User, certificate: Certificate) -> Certificate:
     """Register or change an enforcement certificate (执法证)."""
     _require_configure_person(actor, certificate.holder)
     _full_clean(certificate)
-    certificate.save()
+    fields = ["holder", "number", "issuing_authority", "area", "valid_from", "valid_to", "status"]
+    _save_and_append(actor, certificate, fields, LedgerAction.CERTIFICATE_SAVED, _home(certificate.holder))
     return certificate
 
 
@@ -150,7 +254,8 @@ def save_device(*, actor: User, device: RecordingDevice) -> RecordingDevice:
     if device.assigned_to and not device.assigned_to.roles.filter(organisation=device.organisation).exists():
         raise Refused(f"设备只能配发给“{device.organisation}”的人员。")
     _full_clean(device)
-    device.save()
+    fields = ["organisation", "kind", "serial", "model_name", "assigned_to", "in_service"]
+    _save_and_append(actor, device, fields, LedgerAction.DEVICE_SAVED, device.organisation)
     return device
 
 
@@ -159,8 +264,18 @@ def save_room(*, actor: User, room: RecordingRoom) -> RecordingRoom:
     """Register or change a questioning or hearing room (WS-6, IMR-4)."""
     _require_configure(actor, room.organisation)
     _full_clean(room)
-    room.save()
+    fields = ["organisation", "kind", "name", "location", "has_recording"]
+    _save_and_append(actor, room, fields, LedgerAction.ROOM_SAVED, room.organisation)
     return room
+
+
+def _save_and_append(actor: User, obj: Any, fields: list[str], action: LedgerAction, org: Organisation) -> None:
+    created = obj.pk is None
+    columns = [f + "_id" if f in ("holder", "organisation", "assigned_to") else f for f in fields]
+    changed = _changed(obj, columns)
+    obj.save()
+    payload = {"id": str(obj.pk), "created": created, "changed": changed, "fields": _public(obj, fields)}
+    append(action=action, actor=actor, organisation=org, payload=payload)
 
 
 def check_can_handle(person: User, *, on: date | None = None) -> Certificate:
@@ -179,8 +294,29 @@ def check_can_handle(person: User, *, on: date | None = None) -> Certificate:
     raise Refused(f"{person}的执法证无效：{statuses}，不能作为案件承办人。", rule="APL-42")
 
 
+SIGN_IN_ACTIONS = {
+    SignInOutcome.SUCCESS: LedgerAction.SIGNED_IN,
+    SignInOutcome.FAILURE: LedgerAction.SIGN_IN_FAILED,
+    SignInOutcome.LOCKED: LedgerAction.LOCKED_OUT,
+    SignInOutcome.SIGN_OUT: LedgerAction.SIGNED_OUT,
+}
+
+
+@transaction.atomic
 def record_sign_in(*, user: User, outcome: SignInOutcome, ip_address: str | None, user_agent: str) -> SignInRecord:
-    """Write the sign-in record of a known account (success, failure, lockout or sign-out)."""
-    return SignInRecord.objects.create(
-        user=user, outcome=outcome, at=timezone.now(), ip_address=ip_address or None, user_agent=user_agent[:200]
+    """Record a sign-in, failure, lockout or sign-out of a known account, in the ledger too (IMR-6).
+
+    The address and browser stay in the row; the ledger entry holds the account and the outcome. Before any
+    organisation exists (the very first sign-in of the bootstrap superuser) there is no log to write to.
+    """
+    record = SignInRecord.objects.create(
+        user=user, outcome=outcome, at=clock.now(), ip_address=ip_address or None, user_agent=user_agent[:200]
     )
+    if Organisation.objects.exists():
+        append(
+            action=SIGN_IN_ACTIONS[outcome],
+            actor=user,
+            organisation=_home(user),
+            payload={"record": str(record.pk), "person": str(user.pk)},
+        )
+    return record

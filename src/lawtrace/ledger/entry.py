@@ -1,0 +1,114 @@
+"""Ledger format v1: the canonical bytes of one entry (DESIGN.md § Decisions, Ledger format v1).
+
+An entry is an RFC 8785 (JCS) canonical JSON object::
+
+    {"action":"role.granted","actor":{"id":"12","name":"高志强"},"case":null,"evidence":[],
+     "log":"lawtrace.local/lawtrace/11150000MB0000001X","org":"11150000MB0000001X",
+     "payload":{…},"prev":"<64 hex: leaf hash of entry seq-1, zeros for seq 0>","seq":41,
+     "time":"2026-11-23T08:15:02.123456Z","v":1}
+
+The leaf hash is RFC 6962's ``SHA-256(0x00 ‖ bytes)``. JCS accepts floats and refuses integers beyond ±(2^53−1); we
+refuse floats too (money is in fen), so that the same value always has the same bytes, in any language, forever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+
+VERSION = 1
+ZERO_HASH_HEX = "0" * 64
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+class EntryFormatError(ValueError):
+    """The payload holds something the format forbids (a float, a huge integer, a non-string key…)."""
+
+
+def check_json_value(value: Any, path: str = "payload") -> None:
+    """Refuse anything but null, booleans, safe integers, strings, lists and string-keyed objects."""
+    if value is None or isinstance(value, bool | str):
+        return
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise EntryFormatError(f"{path}: 整数超出 ±(2^53−1)，请改为字符串")
+        return
+    if isinstance(value, float):
+        raise EntryFormatError(f"{path}: 台账不记录浮点数（金额请以分为单位记为整数）")
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            check_json_value(item, f"{path}[{i}]")
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise EntryFormatError(f"{path}: 键必须是字符串")
+            check_json_value(item, f"{path}.{key}")
+        return
+    raise EntryFormatError(f"{path}: 不支持的类型 {type(value).__name__}")
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339, UTC, microseconds, ``Z``."""
+    if moment.tzinfo is None:
+        raise EntryFormatError("台账时间必须带时区")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class EntryFields:
+    log: str
+    seq: int
+    time: datetime
+    actor_id: str | None
+    actor_name: str | None
+    org: str
+    case: str | None
+    action: str
+    payload: Mapping[str, Any]
+    evidence: Sequence[str]
+    prev: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": VERSION,
+            "log": self.log,
+            "seq": self.seq,
+            "time": format_time(self.time),
+            "actor": None if self.actor_id is None else {"id": self.actor_id, "name": self.actor_name or ""},
+            "org": self.org,
+            "case": self.case,
+            "action": self.action,
+            "payload": dict(self.payload),
+            "evidence": list(self.evidence),
+            "prev": self.prev,
+        }
+
+
+def canonical_bytes(fields: EntryFields) -> bytes:
+    obj = fields.to_json()
+    check_json_value(obj["payload"])
+    for digest in fields.evidence:
+        if len(digest) != 64 or digest != digest.lower() or any(c not in "0123456789abcdef" for c in digest):
+            raise EntryFormatError("证据哈希必须是64位小写十六进制 SHA-256")
+    return rfc8785.dumps(obj)
+
+
+def decode(data: bytes) -> dict[str, Any]:
+    """Parse an entry's bytes (for verification and display). Raises ``EntryFormatError`` on anything malformed."""
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise EntryFormatError(f"条目不是合法的 UTF-8 JSON：{e}") from e
+    if not isinstance(obj, dict) or obj.get("v") != VERSION:
+        raise EntryFormatError("条目版本不是 v1")
+    return obj

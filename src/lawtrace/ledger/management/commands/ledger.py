@@ -1,0 +1,107 @@
+"""``lawtrace ledger verify|proof|verify-proof|checkpoint|rotate-key``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lawtrace.ledger.bundle import BundleError, verify_bundle
+
+
+class Command(BaseCommand):
+    help = "台账（防篡改日志）：核验、导出证明、离线核验证明、签署检查点、更换密钥。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="sub", required=True)
+        verify = sub.add_parser("verify", help="重新计算全部哈希、默克尔树和检查点签名")
+        verify.add_argument("--since", type=int, default=0, help="从该序号起完整核验（之前的只重建树）")
+        verify.add_argument("--deep", action="store_true", help="同时检查每条的字节是否为规范 JSON")
+        verify.add_argument("--log", help="只核验该组织代码的日志")
+        proof = sub.add_parser("proof", help="导出一条条目的自包含证明（JSON）")
+        proof.add_argument("seq", type=int)
+        proof.add_argument("--log", help="组织代码（默认：托管组织）")
+        proof.add_argument("-o", "--output", help="输出文件（默认：标准输出）")
+        offline = sub.add_parser("verify-proof", help="离线核验证明文件，不访问数据库")
+        offline.add_argument("file")
+        sub.add_parser("checkpoint", help="为有新条目的日志签署检查点")
+        rotate = sub.add_parser("rotate-key", help="更换日志签名密钥（保留旧公钥）")
+        rotate.add_argument("--log", required=True, help="组织代码")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "_" + options["sub"].replace("-", "_"))(options)
+
+    def _log(self, code: str | None) -> Any:
+        from lawtrace.ledger.models import Log
+        from lawtrace.ledger.services import host_organisation, log_for
+
+        if not code:
+            return log_for(host_organisation())
+        log = Log.objects.filter(origin__endswith=f"/{code}").first()
+        if log is None:
+            raise CommandError(f"没有组织代码为 {code} 的日志")
+        return log
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        from lawtrace.ledger.verify import verify_all
+
+        log = self._log(options["log"]) if options["log"] else None
+        reports = verify_all(since=options["since"], deep=options["deep"], log=log)
+        bad = [r for r in reports if not r.ok]
+        for r in reports:
+            state = "正常" if r.ok else f"异常：首个异常序号 {r.first_bad_seq}：{r.problem}"
+            self.stdout.write(f"{r.origin}：{r.entries} 条，{r.checkpoints} 个检查点 — {state}")
+            for line in r.notes:
+                self.stdout.write(f"  注意：{line}")
+        if bad:
+            first = bad[0]
+            raise CommandError(
+                f"台账核验失败：{first.origin} 序号 {first.first_bad_seq}：{first.problem}", returncode=2
+            )
+        self.stdout.write(self.style.SUCCESS(f"台账核验通过：{len(reports)} 个日志"))
+
+    def _proof(self, options: dict[str, Any]) -> None:
+        from lawtrace.ledger.services import proof_bundle
+
+        bundle = proof_bundle(self._log(options["log"]), options["seq"])
+        text = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+        if options["output"]:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+
+    def _verify_proof(self, options: dict[str, Any]) -> None:
+        try:
+            result = verify_bundle(json.loads(Path(options["file"]).read_text(encoding="utf-8")))
+        except (OSError, ValueError, BundleError) as e:
+            raise CommandError(f"证明无效：{e}", returncode=2) from e
+        cp = result.checkpoint.checkpoint
+        when = result.checkpoint.time
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"证明有效：{cp.origin} 序号 {result.entry['seq']}（{result.entry['action']}），"
+                f"包含于 {cp.size} 条的签名检查点" + (f"，签署于 {when:%Y-%m-%d %H:%M:%S} UTC" if when else "")
+            )
+        )
+
+    def _checkpoint(self, options: dict[str, Any]) -> None:
+        from lawtrace.ledger.services import make_checkpoints
+
+        made = make_checkpoints()
+        for cp in made:
+            self.stdout.write(f"{cp.log.origin}：检查点 {cp.size} 条")
+        self.stdout.write(self.style.SUCCESS(f"签署了 {len(made)} 个检查点"))
+
+    def _rotate_key(self, options: dict[str, Any]) -> None:
+        from lawtrace.ledger.services import rotate_key
+        from lawtrace.orgs.models import User
+
+        log = self._log(options["log"])
+        actor = User.objects.filter(is_superuser=True).order_by("pk").first()
+        if actor is None:
+            raise CommandError("需要一个超级管理员账号作为操作人")
+        key_id = rotate_key(actor=actor, organisation=log.organisation)
+        self.stdout.write(self.style.SUCCESS(f"{log.origin}：新密钥 {key_id}；旧公钥已保留"))

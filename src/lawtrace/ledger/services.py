@@ -1,0 +1,171 @@
+"""Writing to the ledger: :func:`append` (called by every service inside its own transaction) and checkpoints.
+
+Appends to one log are serialised: on PostgreSQL by ``SELECT … FOR UPDATE`` on the log's row (the race it prevents:
+two app servers reading the same size and both writing entry N — the unique (log, seq) constraint would refuse the
+second, but the lock makes it wait instead of fail); on SQLite every write transaction already holds the database's
+write lock from its start (``transaction_mode=IMMEDIATE``). Different organisations' logs do not block each other on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+
+from lawtrace import clock
+from lawtrace.ledger import keys, merkle, note
+from lawtrace.ledger.actions import LedgerAction
+from lawtrace.ledger.entry import ZERO_HASH_HEX, EntryFields, canonical_bytes
+from lawtrace.ledger.models import Checkpoint, Entry, Log
+from lawtrace.orgs.models import Organisation, User
+
+
+class LedgerError(RuntimeError):
+    pass
+
+
+def origin_for(organisation: Organisation) -> str:
+    return f"{settings.LAWTRACE_HOST}/lawtrace/{organisation.code}"
+
+
+def host_organisation() -> Organisation:
+    """The organisation whose log takes events that belong to no organisation (DESIGN: the hosting organisation)."""
+    code = getattr(settings, "LAWTRACE_HOST_ORGANISATION", "")
+    qs = Organisation.objects.all()
+    org = (qs.filter(credit_code=code).first() if code else None) or qs.filter(parent=None).order_by("pk").first()
+    if org is None:
+        raise LedgerError("尚未建立任何组织，无法记账")
+    return org
+
+
+def log_for(organisation: Organisation) -> Log:
+    log, _ = Log.objects.get_or_create(organisation=organisation, defaults={"origin": origin_for(organisation)})
+    return log
+
+
+def append(
+    *,
+    action: LedgerAction,
+    actor: User | None,
+    organisation: Organisation | None,
+    payload: Mapping[str, Any],
+    case_number: str = "",
+    evidence: Sequence[str] = (),
+) -> Entry:
+    """Append one entry to the organisation's log, inside the caller's transaction.
+
+    Must be called within ``transaction.atomic``: the entry and the rows it describes commit together or not at all.
+    """
+    if not connection.in_atomic_block:
+        raise LedgerError("ledger.append must run inside the action's transaction")
+    organisation = organisation or host_organisation()
+    log_for(organisation)
+    log = Log.objects.select_for_update().get(organisation=organisation)
+    now = clock.now()
+    # Ledger time is monotonic within a log, even if a server's clock steps back.
+    if log.last_time and now <= log.last_time:
+        now = log.last_time + timedelta(microseconds=1)
+    fields = EntryFields(
+        log=log.origin,
+        seq=log.size,
+        time=now,
+        actor_id=None if actor is None else str(actor.pk),
+        actor_name=None if actor is None else actor.get_full_name(),
+        org=organisation.code,
+        case=case_number or None,
+        action=str(action),
+        payload=payload,
+        evidence=list(evidence),
+        prev=bytes(log.head).hex() if log.size else ZERO_HASH_HEX,
+    )
+    data = canonical_bytes(fields)
+    leaf = merkle.leaf_hash(data)
+    entry = Entry.objects.create(
+        log=log,
+        seq=log.size,
+        data=data,
+        leaf_hash=leaf,
+        time=now,
+        action=str(action),
+        actor=actor if actor is not None and actor.pk else None,
+        case_number=case_number,
+    )
+    Log.objects.filter(pk=log.pk).update(size=log.size + 1, head=leaf, last_time=now)
+    return entry
+
+
+def leaf_hashes(log: Log, size: int | None = None) -> list[bytes]:
+    qs = Entry.objects.filter(log=log).order_by("seq")
+    if size is not None:
+        qs = qs.filter(seq__lt=size)
+    return [bytes(h) for h in qs.values_list("leaf_hash", flat=True).iterator(chunk_size=10000)]
+
+
+def checkpoint_storage_path(origin: str, size: int) -> str:
+    """Where a signed checkpoint is kept outside the database (DESIGN: ``checkpoints/<origin>/<size>``)."""
+    return f"checkpoints/{origin}/{size}"
+
+
+@transaction.atomic
+def make_checkpoint(log: Log) -> Checkpoint | None:
+    """Sign the log's current tree head, store it in the database and, outside it, in the storage backend.
+
+    Returns None when the log already has a checkpoint at its size (nothing new to sign).
+    """
+    log = Log.objects.select_for_update().get(pk=log.pk)
+    if log.size == 0 or Checkpoint.objects.filter(log=log, size=log.size).exists():
+        return None
+    root = merkle.root_from_leaf_hashes(leaf_hashes(log, log.size))
+    signers = keys.signers_for(log.origin, log.organisation.code)
+    text = note.Checkpoint(log.origin, log.size, root).to_text()
+    signed = note.sign_note(text, [signers.signer, signers.time_signer])
+    checkpoint = Checkpoint.objects.create(
+        log=log, size=log.size, root_hash=root, time=clock.now(), key_id=f"{signers.signer.key_id:08x}", note=signed
+    )
+    path = checkpoint_storage_path(log.origin, log.size)
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(signed.encode()))
+    return checkpoint
+
+
+def make_checkpoints() -> list[Checkpoint]:
+    """Checkpoint every log that grew since its last checkpoint (the periodic task and ``ledger checkpoint``)."""
+    made = []
+    for log in Log.objects.all():
+        if (cp := make_checkpoint(log)) is not None:
+            made.append(cp)
+    return made
+
+
+@transaction.atomic
+def rotate_key(*, actor: User, organisation: Organisation) -> str:
+    """Replace the log's signing keys; earlier checkpoints stay verifiable with the kept public keys."""
+    log = log_for(organisation)
+    new = keys.rotate(log.origin, organisation.code)
+    append(
+        action=LedgerAction.KEY_ROTATED,
+        actor=actor,
+        organisation=organisation,
+        payload={"key_id": f"{new.signer.key_id:08x}", "time_key_id": f"{new.time_signer.key_id:08x}"},
+    )
+    return f"{new.signer.key_id:08x}"
+
+
+def proof_bundle(log: Log, seq: int) -> dict[str, Any]:
+    """The self-contained proof of one entry (see ``bundle.py``), against the log's latest checkpoint."""
+    from lawtrace.ledger.bundle import make_bundle
+
+    entry = Entry.objects.get(log=log, seq=seq)
+    checkpoint = Checkpoint.objects.filter(log=log, size__gt=seq).order_by("-size").first() or make_checkpoint(log)
+    if checkpoint is None:
+        raise LedgerError(f"序号 {seq} 不在日志中")
+    leaves = leaf_hashes(log, checkpoint.size)
+    proof = merkle.inclusion_proof(leaves, seq, checkpoint.size)
+    tlog = note.format_tlog_proof(seq, proof, checkpoint.note)
+    return make_bundle(bytes(entry.data), tlog, keys.verifier_keys_text(log.organisation.code))
