@@ -28,7 +28,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = [NavItem("工作台", "ti-layout-dashboard", reverse("workbench"), path == "/")]
     if Action.SUPERVISE in actions:
         url = reverse("supervision")
-        items.append(NavItem("监督", "ti-eye-check", url, path.startswith(url)))
+        items.append(NavItem("监督", "ti-eye-check", url, path.startswith(url) and "/ledger/" not in path))
+        url = reverse("ledger_status")
+        items.append(NavItem("台账", "ti-shield-lock", url, path.startswith(url)))
     if Action.CONFIGURE in actions or user.is_superuser:
         url = reverse("admin:index")
         items.append(NavItem("管理", "ti-settings", url, path.startswith(url)))

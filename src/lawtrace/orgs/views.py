@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lawtrace.ledger import selectors as ledger_selectors
 from lawtrace.orgs import selectors, services
 from lawtrace.orgs.forms import SignInForm
 from lawtrace.orgs.models import CertificateStatus, SignInOutcome, User
@@ -119,6 +120,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "devices": org.devices.select_related("assigned_to"),
         "rooms": org.rooms.all(),
         "can_configure": selectors.can(user, Action.CONFIGURE, org),
+        "timeline": ledger_selectors.timeline(ledger_selectors.organisation_entries(org), limit=20),
+        "timeline_title": "本组织台账（最近 20 条）",
         "admin_url": reverse("admin:orgs_organisation_change", args=[org.pk]),
     }
     return render(request, "orgs/organisation_detail.html", context)

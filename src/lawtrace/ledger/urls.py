@@ -1,0 +1,8 @@
+from django.urls import path
+
+from lawtrace.ledger import views
+
+urlpatterns = [
+    path("supervision/ledger/", views.status, name="ledger_status"),
+    path("supervision/ledger/verify/", views.verify_now, name="ledger_verify_now"),
+]

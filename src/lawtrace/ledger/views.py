@@ -1,0 +1,48 @@
+"""The supervisor's page for the state of the ledger: last checkpoint, last full verification, its result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lawtrace.ledger import selectors
+from lawtrace.ledger.models import Log
+from lawtrace.ledger.services import make_checkpoint
+from lawtrace.ledger.verify import verify_all
+from lawtrace.orgs.models import User
+from lawtrace.orgs.permissions import Action
+from lawtrace.orgs.selectors import organisations_where
+
+
+def _supervised(request: HttpRequest):  # type: ignore[no-untyped-def]
+    user: User = request.user  # type: ignore[assignment]
+    organisations = organisations_where(user, Action.SUPERVISE)
+    if not organisations.exists():
+        raise PermissionDenied("只有监督人员可以查看台账状态。")
+    return organisations
+
+
+@login_required
+def status(request: HttpRequest) -> HttpResponse:
+    statuses = selectors.log_statuses(_supervised(request))
+    return render(request, "ledger/status.html", {"statuses": statuses})
+
+
+@require_POST
+@login_required
+def verify_now(request: HttpRequest) -> HttpResponse:
+    """Sign what is unsigned, then verify every supervised log from its first entry."""
+    logs = Log.objects.filter(organisation__in=_supervised(request))
+    bad = []
+    for log in logs:
+        make_checkpoint(log)
+        bad += [r for r in verify_all(log=log) if not r.ok]
+    if bad:
+        messages.error(request, f"核验发现异常：{bad[0].origin} 序号 {bad[0].first_bad_seq}：{bad[0].problem}")
+    else:
+        messages.success(request, f"已核验 {logs.count()} 个日志，全部正常。")
+    return redirect("ledger_status")
