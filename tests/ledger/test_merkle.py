@@ -29,7 +29,8 @@ from lawtrace.ledger.merkle import (
 )
 
 VECTORS = Path(
-    os.environ.get("LAWTRACE_VECTORS") or Path(__file__).resolve().parents[3] / "shared" / "vectors" / "rfc6962"
+    # A copy of transparency-dev/merkle's testdata (Apache-2.0; see vectors/rfc6962/README.md).
+    os.environ.get("LAWTRACE_VECTORS") or Path(__file__).resolve().parent / "vectors" / "rfc6962"
 )
 EXPECTED_VECTOR_COUNT = 196  # transparency-dev/merkle testdata/{inclusion,consistency}
 
