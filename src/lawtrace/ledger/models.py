@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.db import models
 
-from lawtrace.ledger.actions import LedgerAction
 from lawtrace.orgs.models import Organisation, User
 
 
@@ -36,7 +35,8 @@ class Entry(models.Model):
     leaf_hash = models.BinaryField("叶哈希", max_length=32)
     # Indexes for queries, copied from ``data`` at append time.
     time = models.DateTimeField("记账时间")
-    action = models.CharField("动作", max_length=40, choices=LedgerAction.choices, db_index=True)
+    # Not a database-level choice list: new actions join the vocabulary (LedgerAction) without a migration.
+    action = models.CharField("动作", max_length=40, db_index=True)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     case_number = models.CharField("案号", max_length=60, blank=True, db_index=True)
 
@@ -48,6 +48,11 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.log.origin}#{self.seq} {self.action}"
+
+    def get_action_display(self) -> str:
+        from lawtrace.ledger.actions import LedgerAction
+
+        return str(LedgerAction(self.action).label) if self.action in LedgerAction.values else self.action
 
 
 class Checkpoint(models.Model):
