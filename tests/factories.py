@@ -80,3 +80,55 @@ def give_certificate(person: User, kind: str = "valid", today: date | None = Non
             status=status,
         ),
     )
+
+
+def open_case_setting() -> dict:
+    """A province → city → county tree with two officers, a unit head, a bureau head and a supervisor."""
+    from lawtrace.orgs.models import OrgKind
+
+    province = make_org(OrgKind.PROVINCE)
+    city = make_org(OrgKind.CITY, province)
+    county = make_org(OrgKind.COUNTY, city)
+    return {
+        "province": province,
+        "city": city,
+        "county": county,
+        "other": make_org(OrgKind.COUNTY, city),
+        "officer": make_person(county, Role.OFFICER, certificate="valid"),
+        "officer2": make_person(county, Role.OFFICER, certificate="valid"),
+        "unit_head": make_person(county, Role.UNIT_HEAD),
+        "head": make_person(county, Role.BUREAU_HEAD),
+        "supervisor": make_person(city, Role.SUPERVISOR),
+    }
+
+
+def register(setting: dict, **overrides: object):  # type: ignore[no-untyped-def]
+    """Register an ordinary penalty case through the service."""
+    from datetime import date, timedelta
+
+    from lawtrace.cases import services
+    from lawtrace.cases.models import CaseSource, CaseType, PartyKind
+
+    arguments: dict = {
+        "actor": setting["officer"],
+        "organisation": setting["county"],
+        "case_type": CaseType.PENALTY,
+        "source": CaseSource.EX_OFFICIO,
+        "title": "某药店涉嫌串换药品骗取医保基金",
+        "facts": "日常检查发现该药店将保健品串换为药品刷卡结算。",
+        "parties": [
+            services.PartyInput(
+                kind=PartyKind.LEGAL,
+                name="锡林浩特市康宁大药房有限公司",
+                credit_code="91350100M000100Y43",
+                representative="赵某",
+                address="锡林浩特市某路1号",
+                phone="04798888888",
+            )
+        ],
+        "handlers": [setting["officer"], setting["officer2"]],
+        "handler_opinion": "建议立案调查。",
+        "violation_ended_on": date.today() - timedelta(days=30),
+    }
+    arguments.update(overrides)
+    return services.register_case(**arguments)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "axes",
     "lawtrace.orgs",
     "lawtrace.ledger",
+    "lawtrace.rulebook",
+    "lawtrace.cases",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lawtrace.orgs.urls")),
     path("", include("lawtrace.ledger.urls")),
+    path("", include("lawtrace.cases.urls")),
 ]

@@ -89,3 +89,16 @@ def test_nothing_can_be_deleted_from_the_admin(setting: dict) -> None:
     response = setting["client"].post(f"/admin/orgs/roleassignment/{assignment.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_password_change_in_the_admin_is_validated_and_ledgered(setting: dict) -> None:
+    officer = setting["officer"]
+    before = Entry.objects.filter(action=LedgerAction.PASSWORD_SET).count()
+    url = f"/admin/orgs/user/{officer.pk}/password/"
+    weak = setting["client"].post(url, {"password1": "123", "password2": "123"})
+    assert weak.status_code == 200 and "密码太短" in weak.content.decode()
+    strong = setting["client"].post(url, {"password1": "New-pass-2026!", "password2": "New-pass-2026!"})
+    assert strong.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("New-pass-2026!")
+    assert Entry.objects.filter(action=LedgerAction.PASSWORD_SET).count() == before + 1

@@ -4,10 +4,12 @@ nothing is deleted — roles, devices and organisations are deactivated instead.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -54,13 +56,15 @@ class ServiceAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        self.run_service(request, lambda: self.call_service(request, obj))
+
+    def run_service(self, request: HttpRequest, call: Any) -> None:
+        """Run a service; on refusal, show why and abandon the save (the admin's transaction rolls back, so nothing
+        is written — the admin has no hook to put a refusal back on the form after validation)."""
         try:
-            self.call_service(request, obj)
+            call()
         except Refused as refusal:
-            # The admin has no hook to put a refusal back on the form after validation; the transaction of the
-            # service rolled back, so nothing was written. Say so plainly.
             self.message_user(request, f"未保存：{refusal}", level=messages.ERROR)
-            obj.pk = obj.pk if change else None
             raise _Refusal(refusal) from refusal
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -118,6 +122,20 @@ class CertificateInline(admin.TabularInline):
         return False
 
 
+_password_actor: ContextVar[User] = ContextVar("password_actor")
+
+
+class LedgeredPasswordForm(AdminPasswordChangeForm):
+    """The admin's password form, saving through ``services.save_person`` so that the change is ledgered."""
+
+    def save(self, commit: bool = True) -> User:
+        password = self.cleaned_data.get("password1")
+        if not password:
+            raise Refused("请输入新密码。")
+        services.save_person(actor=_password_actor.get(), person=self.user, password=password)  # type: ignore[arg-type]
+        return self.user  # type: ignore[return-value]
+
+
 @admin.register(User)
 class PersonAdmin(ServiceAdmin, UserAdmin):
     list_display = ["username", "full_name", "is_active", "last_login"]
@@ -144,14 +162,19 @@ class PersonAdmin(ServiceAdmin, UserAdmin):
         password = form.cleaned_data.get("password1") if not change else None
         if password:
             obj.password = ""  # the service hashes it after validating
-        try:
-            services.save_person(actor=request.user, person=obj, password=password or None)  # type: ignore[arg-type]
-        except Refused as refusal:
-            self.message_user(request, f"未保存：{refusal}", level=messages.ERROR)
-            raise _Refusal(refusal) from refusal
+        self.run_service(
+            request,
+            lambda: services.save_person(actor=request.user, person=obj, password=password or None),  # type: ignore[arg-type]
+        )
+
+    change_password_form = LedgeredPasswordForm
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
-        return super().user_change_password(request, id, form_url)
+        token = _password_actor.set(request.user)  # type: ignore[arg-type]
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
 
 
 @admin.register(RoleAssignment)

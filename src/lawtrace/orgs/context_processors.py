@@ -26,6 +26,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     actions = selectors.actions_anywhere(user)  # type: ignore[arg-type]
     path = request.path
     items = [NavItem("工作台", "ti-layout-dashboard", reverse("workbench"), path == "/")]
+    cases_url = reverse("case_list")
+    items.append(
+        NavItem(
+            "案件", "ti-folders", cases_url, path.startswith(cases_url) or path.startswith(reverse("complaint_list"))
+        )
+    )
     if Action.SUPERVISE in actions:
         url = reverse("supervision")
         items.append(NavItem("监督", "ti-eye-check", url, path.startswith(url) and "/ledger/" not in path))

@@ -86,3 +86,13 @@ def people_of(organisation: Organisation) -> QuerySet[User]:
 
 def subtree(organisation: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(path__startswith=organisation.path)
+
+
+def require(user: User, action: Action, organisation: Organisation) -> None:
+    """Refuse (with a Chinese message naming the role needed) unless the user may take ``action`` there."""
+    from lawtrace.errors import PermissionRefused
+    from lawtrace.orgs.permissions import ACTION_LABELS
+
+    if not can(user, action, organisation):
+        roles = "、".join(str(r.label) for r in roles_granting(action))
+        raise PermissionRefused(f"您在{organisation}没有“{ACTION_LABELS[action]}”的权限（需要：{roles}）。")

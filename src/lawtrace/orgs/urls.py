@@ -3,7 +3,6 @@ from django.urls import path
 from lawtrace.orgs import views
 
 urlpatterns = [
-    path("", views.workbench, name="workbench"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.sign_out, name="logout"),
     path("supervision/", views.supervision, name="supervision"),

@@ -59,24 +59,6 @@ def sign_out(request: HttpRequest) -> HttpResponseRedirect:
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    today = timezone.localdate()
-    certificates = [
-        (c, CertificateStatus(c.effective_status(today)), (c.valid_to - today).days)
-        for c in user.certificates.order_by("-valid_to")
-    ]
-    context = {
-        "roles": selectors.roles_of(user),
-        "certificates": certificates,
-        "devices": user.devices.select_related("organisation").filter(in_service=True),
-        "recent_sign_ins": user.sign_ins.all()[:5],
-        "today": today,
-    }
-    return render(request, "orgs/workbench.html", context)
-
-
-@login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """The supervisor's overview of the organisations they supervise: people, certificates, devices."""
     user: User = request.user  # type: ignore[assignment]

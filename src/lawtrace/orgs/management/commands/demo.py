@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
 from lawtrace.orgs.demo import DEMO_PASSWORD, PEOPLE, load_people, username
@@ -14,7 +15,19 @@ class Command(BaseCommand):
     help = "载入演示数据（组织、人员、执法证、设备）。重复执行不会重复创建。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        _, created = load_people(today=timezone.localdate())
+        from datetime import datetime, time, timedelta
+
+        from lawtrace import clock
+        from lawtrace.cases.demo import load_cases
+        from lawtrace.rulebook.calendar import SHANGHAI
+
+        today = timezone.localdate()
+        # The demo's history happens in the past, in order, through the real services (ledger times stay monotonic).
+        with transaction.atomic():
+            with clock.frozen_at(datetime.combine(today - timedelta(days=60), time(9), tzinfo=SHANGHAI)):
+                _, created = load_people(today=today)
+            if created:
+                load_cases(today=today)
         if not created:
             self.stdout.write("演示数据已存在，未重复载入。")
         else:

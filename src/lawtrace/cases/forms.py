@@ -1,0 +1,96 @@
+"""Forms for case actions. They only validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from lawtrace.cases.models import CaseSource, CaseType, PartyKind
+from lawtrace.orgs.models import Organisation, User
+
+
+class _Bootstrap(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else "form-select"
+                if isinstance(widget, forms.Select)
+                else "form-control"
+            )
+            widget.attrs.setdefault("class", css)
+
+
+class ComplaintForm(_Bootstrap):
+    received_at = forms.DateTimeField(
+        label="收到时间",
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    channel = forms.ChoiceField(
+        label="渠道",
+        choices=[("phone", "电话"), ("letter", "来信"), ("visit", "来访"), ("online", "网络"), ("referral", "转办")],
+    )
+    real_name = forms.BooleanField(label="实名投诉举报", required=False)
+    complainant_name = forms.CharField(label="投诉举报人", required=False, max_length=50)
+    complainant_contact = forms.CharField(label="联系方式", required=False, max_length=50)
+    subject = forms.CharField(label="被投诉举报对象", max_length=100)
+    content = forms.CharField(label="投诉举报内容", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DeclineComplaintForm(_Bootstrap):
+    reason = forms.CharField(label="不予受理理由", widget=forms.Textarea(attrs={"rows": 3}))
+    notice = forms.CharField(
+        label="告知投诉举报人的内容（实名投诉举报必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RegisterCaseForm(_Bootstrap):
+    case_type = forms.ChoiceField(label="案件类型", choices=CaseType.choices, initial=CaseType.PENALTY)
+    source = forms.ChoiceField(label="案件来源", choices=CaseSource.choices)
+    title = forms.CharField(label="案由", max_length=200)
+    facts = forms.CharField(label="基本案情", widget=forms.Textarea(attrs={"rows": 4}))
+    violation_ended_on = forms.DateField(
+        label="违法行为发生（终了）日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    harms_life_or_finance = forms.BooleanField(label="涉及生命健康安全、金融安全且有危害后果", required=False)
+    co_handlers = forms.ModelMultipleChoiceField(
+        label="其他承办人（连同本人不少于2名持证执法人员）", queryset=User.objects.none(), required=False
+    )
+    handler_opinion = forms.CharField(label="承办人意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    urgent = forms.BooleanField(label="紧急情况，先行启动（24小时内补报审批）", required=False)
+    party_kind = forms.ChoiceField(label="当事人类型", choices=PartyKind.choices)
+    party_name = forms.CharField(label="姓名/名称", max_length=100)
+    party_id_number = forms.CharField(label="身份证号", required=False, max_length=18)
+    party_credit_code = forms.CharField(label="统一社会信用代码", required=False, max_length=18)
+    party_representative = forms.CharField(label="法定代表人/负责人", required=False, max_length=50)
+    party_address = forms.CharField(label="住所/地址", required=False, max_length=200)
+    party_phone = forms.CharField(label="联系电话", required=False, max_length=30)
+
+    def __init__(self, *args: Any, organisation: Organisation, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        officers = (
+            User.objects.filter(roles__organisation=organisation, roles__role="officer", roles__is_active=True)
+            .exclude(pk=actor.pk)
+            .order_by("full_name")
+        )
+        field = self.fields["co_handlers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = officers
+        field.widget.attrs["size"] = min(6, max(2, officers.count()))
+
+
+class OpinionForm(_Bootstrap):
+    approve = forms.TypedChoiceField(
+        label="结论", choices=[("1", "同意"), ("0", "不同意")], coerce=lambda v: v == "1", initial="1"
+    )
+    opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpeningRequestForm(_Bootstrap):
+    opinion = forms.CharField(label="承办人意见（补报立案审批）", widget=forms.Textarea(attrs={"rows": 2}))

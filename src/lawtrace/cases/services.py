@@ -1,0 +1,481 @@
+"""Actions on cases: the only writers of cases, parties, handlers, approvals and complaints.
+
+Each action: permission (the permission table), the rule gates (refusing with the rule ID and a Chinese message),
+the rows, and one ledger entry — in one transaction. A refused action writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from lawtrace import clock
+from lawtrace.cases import rules
+from lawtrace.cases.models import (
+    Approval,
+    Case,
+    CaseSource,
+    CaseStatus,
+    CaseType,
+    Complaint,
+    Counter,
+    Handler,
+    Party,
+    PartyKind,
+    Phase,
+)
+from lawtrace.errors import PermissionRefused, Refused
+from lawtrace.identifiers import is_valid_credit_code, is_valid_id_number
+from lawtrace.ledger.actions import LedgerAction
+from lawtrace.ledger.entry import commitment
+from lawtrace.ledger.services import append
+from lawtrace.orgs.models import Certificate, Organisation, User
+from lawtrace.orgs.permissions import Action
+from lawtrace.orgs.selectors import require
+from lawtrace.orgs.services import check_can_handle
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    kind: PartyKind
+    name: str
+    id_number: str = ""
+    credit_code: str = ""
+    representative: str = ""
+    address: str = ""
+    phone: str = ""
+    is_minor: bool = False
+
+
+def allocate_number(organisation: Organisation, series: str, year: int) -> int:
+    """The next number of a series, gap-free. The counter row is locked (PostgreSQL) — the race it prevents: two
+    app servers reading the same ``last`` and both giving number N. On SQLite the IMMEDIATE transaction already
+    holds the write lock."""
+    Counter.objects.get_or_create(organisation=organisation, series=series, year=year)
+    counter = Counter.objects.select_for_update().get(organisation=organisation, series=series, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def case_number(organisation: Organisation, year: int, serial: int) -> str:
+    return f"{organisation.short_name}立〔{year}〕{serial}号"
+
+
+def _party_content(p: Party) -> dict[str, object]:
+    return {
+        "kind": p.kind,
+        "name": p.name,
+        "id_number": p.id_number,
+        "credit_code": p.credit_code,
+        "representative": p.representative,
+        "address": p.address,
+        "phone": p.phone,
+        "is_minor": p.is_minor,
+    }
+
+
+def _validate_party(p: PartyInput) -> None:
+    if not p.name.strip():
+        raise Refused("当事人姓名或名称不能为空。")
+    if p.kind == PartyKind.NATURAL:
+        if p.id_number and not is_valid_id_number(p.id_number):
+            raise Refused(f"当事人“{p.name}”的身份证号无效（位数、出生日期或校验位不正确）。")
+    elif p.credit_code and not is_valid_credit_code(p.credit_code):
+        raise Refused(f"当事人“{p.name}”的统一社会信用代码无效（校验位不正确）。")
+
+
+def _check_handlers(
+    handlers: Sequence[User], organisation: Organisation, rulebook: str, version: str, day: date
+) -> list[tuple[User, Certificate]]:
+    """APL-42 / FUND-29: at least the rulebook's number of distinct handlers, each with a distinct valid certificate,
+    each an officer of the organisation."""
+    minimum = int(rules.param(rulebook, version, "APL-42", "min_handlers"))
+    distinct = list(dict.fromkeys(handlers))
+    if len(distinct) < minimum:
+        raise Refused(f"执法人员不得少于{minimum}人（当前{len(distinct)}人）。", rule="APL-42")
+    qualified = []
+    for person in distinct:
+        require(person, Action.HANDLE_CASE, organisation)
+        qualified.append((person, check_can_handle(person, on=day)))
+    numbers = [c.number for _, c in qualified]
+    if len(set(numbers)) != len(numbers):
+        raise Refused("承办人须持各自不同的执法证。", rule="APL-42")
+    return qualified
+
+
+def _check_limitation(case_type: str, ended: date | None, harms: bool, day: date, rulebook: str, version: str) -> None:
+    """APL-36: no penalty for a violation not discovered within 2 years (5 where life, health or finance was harmed)."""
+    if case_type != CaseType.PENALTY:
+        return
+    if ended is None:
+        raise Refused("行政处罚案件立案须填写违法行为发生（或终了）日期，以判断追责时效。", rule="APL-36")
+    years = int(rules.param(rulebook, version, "APL-36", "years_harm" if harms else "years"))
+    try:
+        limit = ended.replace(year=ended.year + years)
+    except ValueError:  # 29 February
+        limit = ended.replace(year=ended.year + years, day=28)
+    if day > limit:
+        raise Refused(
+            f"违法行为终了于{ended:%Y年%m月%d日}，已超过{years}年追责时效（至{limit:%Y年%m月%d日}），不得给予行政处罚。",
+            rule="APL-36",
+        )
+
+
+@transaction.atomic
+def register_complaint(
+    *,
+    actor: User,
+    organisation: Organisation,
+    received_at: datetime,
+    channel: str,
+    real_name: bool,
+    complainant_name: str,
+    complainant_contact: str,
+    subject: str,
+    content: str,
+) -> Complaint:
+    """登记投诉举报 (WS-8, IMR-7): the complainant, the content, who recorded it."""
+    require(actor, Action.HANDLE_CASE, organisation)
+    if real_name and not complainant_name.strip():
+        raise Refused("实名投诉举报须登记投诉举报人姓名。", rule="WS-8")
+    if not content.strip() or not subject.strip():
+        raise Refused("请填写被投诉举报对象和投诉举报内容。", rule="WS-8")
+    year = timezone.localtime(received_at).year
+    serial = allocate_number(organisation, "complaint", year)
+    complaint = Complaint.objects.create(
+        organisation=organisation,
+        number=f"{organisation.short_name}投〔{year}〕{serial}号",
+        received_at=received_at,
+        channel=channel,
+        real_name=real_name,
+        complainant_name=complainant_name,
+        complainant_contact=complainant_contact,
+        subject=subject,
+        content=content,
+        recorded_by=actor,
+    )
+    append(
+        action=LedgerAction.COMPLAINT_REGISTERED,
+        actor=actor,
+        organisation=organisation,
+        payload={
+            "complaint": str(complaint.pk),
+            "number": complaint.number,
+            "real_name": real_name,
+            "content": commitment(
+                complaint.salt,
+                {
+                    "complainant_name": complainant_name,
+                    "complainant_contact": complainant_contact,
+                    "subject": subject,
+                    "content": content,
+                    "received_at": received_at.isoformat(),
+                    "channel": channel,
+                },
+            ),
+        },
+    )
+    return complaint
+
+
+@transaction.atomic
+def decline_complaint(*, actor: User, complaint: Complaint, reason: str, notice: str) -> Complaint:
+    """不予受理 (WS-8b, IMR-7b): a real-name complainant is told, and what they were told is recorded."""
+    require(actor, Action.HANDLE_CASE, complaint.organisation)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.handling != Complaint.Handling.PENDING:
+        raise Refused(f"该投诉举报已处理（{complaint.get_handling_display()}）。")
+    if not reason.strip():
+        raise Refused("请填写不予受理的理由。", rule="WS-8b")
+    if complaint.real_name and not notice.strip():
+        raise Refused("实名投诉举报不予受理的，应当告知投诉举报人并记录告知情况。", rule="WS-8b")
+    complaint.handling, complaint.handling_note = Complaint.Handling.NOT_TAKEN_UP, reason
+    complaint.notice_to_complainant = notice
+    complaint.notified_at = clock.now() if notice.strip() else None
+    complaint.save()
+    append(
+        action=LedgerAction.COMPLAINT_DECLINED,
+        actor=actor,
+        organisation=complaint.organisation,
+        payload={
+            "complaint": str(complaint.pk),
+            "notified": bool(notice.strip()),
+            "content": commitment(complaint.salt, {"reason": reason, "notice": notice}),
+        },
+    )
+    return complaint
+
+
+@transaction.atomic
+def register_case(
+    *,
+    actor: User,
+    organisation: Organisation,
+    case_type: CaseType,
+    source: CaseSource,
+    title: str,
+    facts: str,
+    parties: Sequence[PartyInput],
+    handlers: Sequence[User],
+    handler_opinion: str,
+    violation_ended_on: date | None = None,
+    harms_life_or_finance: bool = False,
+    urgent: bool = False,
+    complaint: Complaint | None = None,
+) -> Case:
+    """立案登记 (WS-10, IMR-8): the reason, source, parties, facts and the handler's opinion, for approval.
+
+    Gates: two handlers with valid certificates (APL-42), the limitation period for penalties (APL-36). An urgent
+    case (IMR-8b) starts at once; its approval request must follow within the rulebook's hours.
+    """
+    require(actor, Action.HANDLE_CASE, organisation)
+    now = clock.now()
+    day = timezone.localtime(now).date()
+    version = rules.version_for(organisation, day)
+    if actor not in handlers:
+        raise PermissionRefused("立案登记人须是本案承办人之一。", rule="APL-42")
+    qualified = _check_handlers(handlers, organisation, organisation.rulebook, version, day)
+    _check_limitation(case_type, violation_ended_on, harms_life_or_finance, day, organisation.rulebook, version)
+    if not parties:
+        raise Refused("请至少填写一名当事人的基本情况。", rule="WS-10")
+    for p in parties:
+        _validate_party(p)
+    if not title.strip() or not facts.strip():
+        raise Refused("请填写案由和基本案情。", rule="WS-10")
+    if not urgent and not handler_opinion.strip():
+        raise Refused("请填写承办人意见。", rule="WS-10")
+    if complaint is not None:
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.organisation_id != organisation.pk or complaint.handling != Complaint.Handling.PENDING:
+            raise Refused("该投诉举报不能再立案（已处理或不属于本机关）。")
+    serial = allocate_number(organisation, "case", day.year)
+    case = Case.objects.create(
+        organisation=organisation,
+        number=case_number(organisation, day.year, serial),
+        year=day.year,
+        serial=serial,
+        case_type=case_type,
+        source=source,
+        title=title,
+        facts=facts,
+        violation_ended_on=violation_ended_on,
+        harms_life_or_finance=harms_life_or_finance,
+        urgent=urgent,
+        rulebook=organisation.rulebook,
+        rulebook_version=version,
+        complaint=complaint,
+        created_by=actor,
+        created_at=now,
+        status=CaseStatus.ACTIVE if urgent else CaseStatus.PENDING_APPROVAL,
+        phase=Phase.INVESTIGATION if urgent else Phase.OPENING,
+        opened_at=now if urgent else None,
+    )
+    party_rows = [Party.objects.create(case=case, **p.__dict__) for p in parties]
+    handler_rows = [
+        Handler.objects.create(case=case, user=u, certificate=c, is_lead=(u == actor), assigned_at=now)
+        for u, c in qualified
+    ]
+    if handler_opinion.strip():
+        Approval.objects.create(
+            case=case,
+            subject=Approval.Subject.OPENING,
+            step=Approval.Step.HANDLER,
+            approve=True,
+            opinion=handler_opinion,
+            by=actor,
+            at=now,
+        )
+    if complaint is not None:
+        complaint.handling = Complaint.Handling.TAKEN_UP
+        complaint.save(update_fields=["handling"])
+    append(
+        action=LedgerAction.CASE_REGISTERED,
+        actor=actor,
+        organisation=organisation,
+        case_number=case.number,
+        payload={
+            "case": str(case.pk),
+            "type": case_type,
+            "source": source,
+            "urgent": urgent,
+            "rulebook": f"{case.rulebook}@{version}",
+            "complaint": str(complaint.pk) if complaint else None,
+            "parties": [{"party": str(p.pk), "content": commitment(p.salt, _party_content(p))} for p in party_rows],
+            "handlers": [{"person": str(h.user_id), "certificate": h.certificate.number} for h in handler_rows],
+            "content": commitment(case.salt, {"title": title, "facts": facts, "opinion": handler_opinion}),
+        },
+    )
+    return case
+
+
+def _pending_opening(case: Case) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (CaseStatus.PENDING_APPROVAL, CaseStatus.ACTIVE) or (case.opened_at and not case.urgent):
+        raise Refused("该案件不在立案审批中。")
+    return case
+
+
+@transaction.atomic
+def submit_opening_request(*, actor: User, case: Case, opinion: str) -> Approval:
+    """补报立案审批 (IMR-8b): the handler's opinion for an urgent case started before approval."""
+    case = _pending_opening(case)
+    if not case.handlers.filter(user=actor, active=True).exists():
+        raise PermissionRefused("只有本案承办人可以提交立案审批。")
+    if case.approvals.filter(subject=Approval.Subject.OPENING, step=Approval.Step.HANDLER).exists():
+        raise Refused("立案审批已提交。")
+    if not opinion.strip():
+        raise Refused("请填写承办人意见。", rule="IMR-8")
+    approval = Approval.objects.create(
+        case=case,
+        subject=Approval.Subject.OPENING,
+        step=Approval.Step.HANDLER,
+        approve=True,
+        opinion=opinion,
+        by=actor,
+        at=clock.now(),
+    )
+    append(
+        action=LedgerAction.OPENING_REQUESTED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={"case": str(case.pk), "approval": str(approval.pk)},
+    )
+    return approval
+
+
+@transaction.atomic
+def give_unit_opinion(*, actor: User, case: Case, approve: bool, opinion: str) -> Approval:
+    """承办机构负责人意见 (WS-10)."""
+    require(actor, Action.GIVE_OPINION, case.organisation)
+    case = _pending_opening(case)
+    steps = set(case.approvals.filter(subject=Approval.Subject.OPENING).values_list("step", flat=True))
+    if Approval.Step.HANDLER not in steps:
+        raise Refused("承办人尚未提交立案审批。", rule="IMR-8")
+    if Approval.Step.UNIT_HEAD in steps:
+        raise Refused("承办机构已签署意见。")
+    if not opinion.strip():
+        raise Refused("请填写承办机构意见。", rule="WS-10")
+    approval = Approval.objects.create(
+        case=case,
+        subject=Approval.Subject.OPENING,
+        step=Approval.Step.UNIT_HEAD,
+        approve=approve,
+        opinion=opinion,
+        by=actor,
+        at=clock.now(),
+    )
+    append(
+        action=LedgerAction.OPINION_GIVEN,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={"case": str(case.pk), "approval": str(approval.pk), "approve": approve},
+    )
+    return approval
+
+
+@transaction.atomic
+def decide_opening(*, actor: User, case: Case, approve: bool, opinion: str) -> Case:
+    """机关负责人批准（或不批准）立案 (WS-10, IMR-8). Not approved: the case is not opened (WS-10b: the party is
+    told — recorded as a record of that kind)."""
+    require(actor, Action.APPROVE, case.organisation)
+    case = _pending_opening(case)
+    steps = set(case.approvals.filter(subject=Approval.Subject.OPENING).values_list("step", flat=True))
+    if Approval.Step.UNIT_HEAD not in steps:
+        raise Refused("须先有承办机构意见，再由机关负责人审批。", rule="WS-10")
+    if Approval.Step.BUREAU_HEAD in steps:
+        raise Refused("机关负责人已审批。")
+    if not opinion.strip():
+        raise Refused("请填写审批意见。", rule="WS-10")
+    now = clock.now()
+    approval = Approval.objects.create(
+        case=case,
+        subject=Approval.Subject.OPENING,
+        step=Approval.Step.BUREAU_HEAD,
+        approve=approve,
+        opinion=opinion,
+        by=actor,
+        at=now,
+    )
+    if approve:
+        if not case.urgent:
+            case.status, case.phase, case.opened_at = CaseStatus.ACTIVE, Phase.INVESTIGATION, now
+    else:
+        case.status = CaseStatus.NOT_OPENED
+    case.save(update_fields=["status", "phase", "opened_at"])
+    append(
+        action=LedgerAction.OPENING_APPROVED if approve else LedgerAction.OPENING_REFUSED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={"case": str(case.pk), "approval": str(approval.pk)},
+    )
+    return case
+
+
+@transaction.atomic
+def add_handler(*, actor: User, case: Case, person: User) -> Handler:
+    """Add a handler (APL-42: a valid certificate, distinct from the others')."""
+    require(actor, Action.APPROVE, case.organisation)
+    require(person, Action.HANDLE_CASE, case.organisation)
+    certificate = check_can_handle(person)
+    if case.handlers.filter(user=person).exists():
+        raise Refused(f"{person}已是本案承办人。")
+    if case.handlers.filter(active=True, certificate__number=certificate.number).exists():
+        raise Refused("承办人须持各自不同的执法证。", rule="APL-42")
+    handler = Handler.objects.create(case=case, user=person, certificate=certificate, assigned_at=clock.now())
+    append(
+        action=LedgerAction.HANDLER_ADDED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={"case": str(case.pk), "person": str(person.pk), "certificate": certificate.number},
+    )
+    return handler
+
+
+@transaction.atomic
+def recuse_handler(*, actor: User, case: Case, person: User, reason: str, applied_by_party: bool) -> Handler:
+    """回避 (APL-43 / NHSA-5): decided by the head and recorded; refused if fewer than the minimum would remain."""
+    require(actor, Action.APPROVE, case.organisation)
+    handler = Handler.objects.select_for_update().get(case=case, user=person, active=True)
+    if not reason.strip():
+        raise Refused("请填写回避理由。", rule="APL-43")
+    minimum = int(rules.param(case.rulebook, case.rulebook_version, "APL-42", "min_handlers"))
+    remaining = case.handlers.filter(active=True).exclude(pk=handler.pk).count()
+    if remaining < minimum:
+        raise Refused(f"回避后承办人将少于{minimum}人，请先增加承办人。", rule="APL-43")
+    handler.active, handler.removed_reason = False, reason
+    handler.save(update_fields=["active", "removed_reason"])
+    append(
+        action=LedgerAction.HANDLER_RECUSED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={"case": str(case.pk), "person": str(person.pk), "applied_by_party": applied_by_party},
+    )
+    return handler
+
+
+@transaction.atomic
+def record_case_view(*, actor: User, case: Case) -> bool:
+    """IMR-6: a retrieval by anyone not handling the case is ledgered (at most once per person, case and hour).
+    Returns whether an entry was written."""
+    from lawtrace.cases.selectors import is_handler, viewed_recently
+
+    if is_handler(actor, case) or viewed_recently(actor, case):
+        return False
+    append(
+        action=LedgerAction.CASE_VIEWED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={"case": str(case.pk)},
+    )
+    return True

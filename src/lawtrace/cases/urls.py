@@ -1,0 +1,16 @@
+from django.urls import path
+
+from lawtrace.cases import views
+
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.register_case, name="case_register"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/opening-request/", views.opening_request, name="case_opening_request"),
+    path("cases/<int:pk>/unit-opinion/", views.unit_opinion, name="case_unit_opinion"),
+    path("cases/<int:pk>/decide-opening/", views.decide_opening, name="case_decide_opening"),
+    path("complaints/", views.complaint_list, name="complaint_list"),
+    path("complaints/new/", views.register_complaint, name="complaint_register"),
+    path("complaints/<int:pk>/decline/", views.decline_complaint, name="complaint_decline"),
+]

@@ -1,0 +1,253 @@
+"""Case pages: list and search, registration, the case page with its approvals and ledger timeline, complaints.
+Glue only: reads through selectors (scoped), writes through services; a refusal becomes a form error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lawtrace.cases import forms, selectors, services
+from lawtrace.cases.models import PHASE_ORDER, Approval, CaseStatus, CaseType, PartyKind, Phase
+from lawtrace.errors import Refused
+from lawtrace.ledger import selectors as ledger_selectors
+from lawtrace.orgs.models import Organisation, User
+from lawtrace.orgs.permissions import Action
+from lawtrace.orgs.selectors import can, organisations_where
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The officer's workbench: my cases, what waits for me, my certificates and devices, my recent sign-ins."""
+    from django.utils import timezone
+
+    from lawtrace.orgs.models import CertificateStatus
+    from lawtrace.orgs.selectors import roles_of
+
+    user = _user(request)
+    today = timezone.localdate()
+    certificates = [
+        (c, CertificateStatus(c.effective_status(today)), (c.valid_to - today).days)
+        for c in user.certificates.order_by("-valid_to")
+    ]
+    return render(
+        request,
+        "cases/workbench.html",
+        {
+            "roles": roles_of(user),
+            "certificates": certificates,
+            "devices": user.devices.select_related("organisation").filter(in_service=True),
+            "recent_sign_ins": user.sign_ins.all()[:5],
+            "today": today,
+            "my_cases": selectors.my_open_cases(user)[:10],
+            "awaiting": selectors.awaiting_my_approval(user)[:10],
+        },
+    )
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    params = {k: request.GET.get(k, "").strip() for k in ("q", "case_type", "phase", "status", "handler", "from", "to")}
+    cases = selectors.search_cases(
+        _user(request),
+        q=params["q"],
+        case_type=params["case_type"],
+        phase=params["phase"],
+        status=params["status"],
+        mine=request.GET.get("mine") == "1",
+        handler=params["handler"],
+        opened_from=params["from"],
+        opened_to=params["to"],
+    )
+    page = Paginator(cases.prefetch_related("parties", "handlers__user"), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "params": params,
+            "mine": request.GET.get("mine") == "1",
+            "query": query.urlencode(),
+            "case_types": CaseType.choices,
+            "phases": Phase.choices,
+            "statuses": CaseStatus.choices,
+            "can_register": organisations_where(_user(request), Action.HANDLE_CASE).exists(),
+        },
+    )
+
+
+def _home_organisation(user: User) -> Organisation | None:
+    return organisations_where(user, Action.HANDLE_CASE).order_by("path").first()
+
+
+@login_required
+def register_case(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    organisation = _home_organisation(user)
+    if organisation is None:
+        messages.error(request, "只有执法人员可以立案登记。")
+        return redirect("case_list")
+    complaint = None
+    if complaint_id := request.GET.get("complaint") or request.POST.get("complaint"):
+        complaint = get_object_or_404(selectors.visible_complaints(user), pk=complaint_id)
+    initial: dict[str, Any] = {}
+    if complaint:
+        initial = {"source": "complaint", "title": f"{complaint.subject}涉嫌违法", "facts": complaint.content}
+    form = forms.RegisterCaseForm(request.POST or None, organisation=organisation, actor=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        party = services.PartyInput(
+            kind=PartyKind(d["party_kind"]),
+            name=d["party_name"],
+            id_number=d["party_id_number"].upper(),
+            credit_code=d["party_credit_code"].upper(),
+            representative=d["party_representative"],
+            address=d["party_address"],
+            phone=d["party_phone"],
+        )
+        try:
+            case = services.register_case(
+                actor=user,
+                organisation=organisation,
+                case_type=CaseType(d["case_type"]),
+                source=d["source"],
+                title=d["title"],
+                facts=d["facts"],
+                parties=[party],
+                handlers=[user, *d["co_handlers"]],
+                handler_opinion=d["handler_opinion"],
+                violation_ended_on=d["violation_ended_on"],
+                harms_life_or_finance=d["harms_life_or_finance"],
+                urgent=d["urgent"],
+                complaint=complaint,
+            )
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"已登记案件 {case.number}。")
+            return redirect("case_detail", pk=case.pk)
+    return render(request, "cases/register.html", {"form": form, "organisation": organisation, "complaint": complaint})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = get_object_or_404(selectors.visible_cases(user), pk=pk)
+    services.record_case_view(actor=user, case=case)
+    approvals = list(case.approvals.select_related("by"))
+    steps = {a.step for a in approvals if a.subject == Approval.Subject.OPENING}
+    pending = case.status == CaseStatus.PENDING_APPROVAL or (case.urgent and Approval.Step.BUREAU_HEAD not in steps)
+    is_handler = selectors.is_handler(user, case)
+    context = {
+        "case": case,
+        "parties": case.parties.all(),
+        "handlers": case.handlers.select_related("user", "certificate"),
+        "approvals": approvals,
+        "phases": [(p, PHASE_ORDER.index(p) <= PHASE_ORDER.index(Phase(case.phase))) for p in PHASE_ORDER],
+        "is_handler": is_handler,
+        "can_request": pending and is_handler and Approval.Step.HANDLER not in steps,
+        "can_opinion": pending
+        and Approval.Step.HANDLER in steps
+        and Approval.Step.UNIT_HEAD not in steps
+        and can(user, Action.GIVE_OPINION, case.organisation),
+        "can_decide": pending
+        and Approval.Step.UNIT_HEAD in steps
+        and Approval.Step.BUREAU_HEAD not in steps
+        and can(user, Action.APPROVE, case.organisation),
+        "opinion_form": forms.OpinionForm(),
+        "request_form": forms.OpeningRequestForm(),
+        "timeline": ledger_selectors.timeline(
+            ledger_selectors.case_entries(case.number).filter(log__organisation=case.organisation), limit=100
+        ),
+        "timeline_title": "案件台账（全过程记录）",
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _act(request: HttpRequest, pk: int, action: Any, form_class: type, **extra: Any) -> HttpResponse:
+    case = get_object_or_404(selectors.visible_cases(_user(request)), pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("case_detail", pk=case.pk)
+    try:
+        action(actor=_user(request), case=case, **form.cleaned_data, **extra)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已保存，并记入台账。")
+    return redirect("case_detail", pk=case.pk)
+
+
+@require_POST
+@login_required
+def opening_request(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.submit_opening_request, forms.OpeningRequestForm)
+
+
+@require_POST
+@login_required
+def unit_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.give_unit_opinion, forms.OpinionForm)
+
+
+@require_POST
+@login_required
+def decide_opening(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.decide_opening, forms.OpinionForm)
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    complaints = selectors.visible_complaints(user)
+    if q := request.GET.get("q", "").strip():
+        complaints = complaints.filter(subject__icontains=q) | complaints.filter(number__icontains=q)
+    page = Paginator(complaints.order_by("-received_at"), 20).get_page(request.GET.get("page"))
+    return render(request, "cases/complaint_list.html", {"page": page, "q": q})
+
+
+@login_required
+def register_complaint(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    organisation = _home_organisation(user)
+    if organisation is None:
+        messages.error(request, "只有执法人员可以登记投诉举报。")
+        return redirect("complaint_list")
+    form = forms.ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.register_complaint(actor=user, organisation=organisation, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"已登记 {complaint.number}。")
+            return redirect("complaint_list")
+    return render(request, "cases/complaint_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def decline_complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    complaint = get_object_or_404(selectors.visible_complaints(user), pk=pk)
+    form = forms.DeclineComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_complaint(actor=user, complaint=complaint, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"{complaint.number} 已不予受理，告知情况已记录。")
+            return redirect("complaint_list")
+    return render(request, "cases/complaint_decline.html", {"form": form, "complaint": complaint})
