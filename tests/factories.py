@@ -63,7 +63,7 @@ def make_person(org: Organisation | None = None, *roles: Role, certificate: str 
 
 def give_certificate(person: User, kind: str = "valid", today: date | None = None) -> Certificate:
     today = today or date.today()
-    valid_from, valid_to, status = today - timedelta(days=365), today + timedelta(days=365), CertificateStatus.VALID
+    valid_from, valid_to, status = today - timedelta(days=3 * 365), today + timedelta(days=365), CertificateStatus.VALID
     if kind == "expired":
         valid_from, valid_to = today - timedelta(days=800), today - timedelta(days=1)
     elif kind in ("revoked", "suspended"):

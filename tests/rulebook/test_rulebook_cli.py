@@ -148,6 +148,15 @@ def test_check_reports_unknown_references(tmp_path: Path) -> None:
     assert "未知的记录类型 complaint" in output and "没有字段 no_such_field" in output
 
 
+def test_check_still_cross_checks_the_valid_rules_of_a_file_with_schema_errors(tmp_path: Path) -> None:
+    rules = GOOD_RULE.replace("event: av_record.recorded", "event: complaint.recorded") + BROKEN_RULES
+    path = write(tmp_path, "both", rules)
+    out = StringIO()
+    with pytest.raises(CommandError, match="5 处错误"):
+        call_command("rulebook", "check", str(path), stdout=out)
+    assert (line_of(path, "event: complaint.recorded"), "TST-1") in reported(out.getvalue())
+
+
 def test_check_passes_clean_files(tmp_path: Path) -> None:
     path = write(tmp_path, "clean", GOOD_RULE)
     assert "检查通过：1 个文件" in run("check", str(path))

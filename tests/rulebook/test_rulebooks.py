@@ -347,6 +347,30 @@ def test_thresholds_are_parameters(rule_id: str, key: str, value: Any) -> None:
     assert load(BASE).param(rule_id, key) == value
 
 
+def test_party_periods_are_marked_as_the_partys() -> None:
+    """APL-64's 5 days to ask for a hearing and APL-67's 15 days to pay bind the party, not the bureau."""
+    base = load(BASE)
+    assert base.rule("APL-64").deadline.obligor == "party"  # type: ignore[union-attr]
+    assert base.rule("APL-67").deadline.obligor == "party"  # type: ignore[union-attr]
+    assert base.rule("APL-60").deadline.obligor == "authority"  # type: ignore[union-attr]
+
+
+def test_rules_for_a_case_type_and_procedure() -> None:
+    rulebook = load(IM)
+    penalty = {rule.id for rule in rulebook.rules_for("penalty", "general")}
+    assert {"APL-60", "APL-59", "IMR-22", "IMR-8"} <= penalty and "APL-51" not in penalty
+    assert "APL-51" in {rule.id for rule in rulebook.rules_for("penalty", "summary")}
+    assert "APL-60" not in {rule.id for rule in rulebook.rules_for("inspection")}
+    assert "FUND-29" in {rule.id for rule in rulebook.rules_for("inspection")}
+
+
+def test_loading_an_unknown_rulebook_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(RulebookError, match="no-such"):
+        load("no-such")
+    with pytest.raises(RulebookError):
+        load("../rulebooks/prc-apl-2021", directory=tmp_path)
+
+
 def test_a_missing_parameter_is_a_clear_key_error() -> None:
     with pytest.raises(KeyError, match=r"APL-42.*no_such"):
         load(BASE).param("APL-42", "no_such")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lawtrace.cases import forms, selectors, services
+from lawtrace.cases.compliance import evaluate
 from lawtrace.cases.models import PHASE_ORDER, Approval, CaseStatus, CaseType, PartyKind, Phase
 from lawtrace.errors import Refused
 from lawtrace.ledger import selectors as ledger_selectors
@@ -171,6 +172,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ledger_selectors.case_entries(case.number).filter(log__organisation=case.organisation), limit=100
         ),
         "timeline_title": "案件台账（全过程记录）",
+        "findings": evaluate(case),
     }
     return render(request, "cases/case_detail.html", context)
 

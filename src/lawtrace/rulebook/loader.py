@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -104,6 +104,8 @@ def unverified_ids() -> frozenset[str]:
 
 
 def _lines(path: Path) -> Iterator[str]:
+    if not path.is_file():  # an installation without the lists loads rulebooks all the same, unchecked against them
+        return
     for line in path.read_text(encoding="utf-8").splitlines():
         if (line := line.strip()) and not line.startswith("#"):
             yield line
@@ -413,7 +415,7 @@ class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
     their line instead of raised as a bare ValueError."""
 
 
-def _timestamp(loader: Any, node: Node) -> Any:
+def _timestamp(loader: Any, node: ScalarNode) -> Any:
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as e:
@@ -587,11 +589,13 @@ def _merge(chain: Sequence[RulebookFile]) -> _Merged:
                     )
                 else:
                     kinds[key] = spec
+        own: set[str] = set()
         for position, rule in enumerate(model.rules):
-            if rule.id in merged.rules:
+            if rule.id in merged.rules and rule.id not in own:  # a repeat within one file: the duplicate-ID check
                 merged.conflicts.append(
                     (index, ("rules", position, "id"), f"规则 {rule.id} 已在被引用的规则集中定义 / already defined")
                 )
+            own.add(rule.id)
             merged.rules.setdefault(rule.id, rule)
     return merged
 
@@ -812,7 +816,3 @@ def _message(error: ErrorDetails) -> str:
     if kind == "value_error" and text.startswith("Value error, "):
         text = text.removeprefix("Value error, ")
     return f"{where}: {text}" if where else text
-
-
-def problems_text(problems: Iterable[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)
