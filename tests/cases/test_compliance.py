@@ -106,3 +106,36 @@ def test_case_page_shows_the_compliance_panel(s: dict) -> None:
     client.force_login(s["officer"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "合规情况" in page and "APL-42" in page and "IMR-8" in page
+
+
+def test_projection_never_disagrees_with_evaluate(s: dict) -> None:
+    from django.core.management import call_command
+
+    from lawtrace.cases.models import ComplianceRow
+
+    cases = [register(s), register(s, urgent=True, handler_opinion="")]
+    services.give_unit_opinion(actor=s["unit_head"], case=cases[0], approve=True, opinion="同意")
+    for case in cases:
+        rows = {r.rule_id: r.status for r in ComplianceRow.objects.filter(case=case)}
+        assert rows == {f.rule_id: str(f.status) for f in evaluate(case)}
+    ComplianceRow.objects.all().delete()
+    call_command("compliance", "rebuild")
+    for case in cases:
+        rows = {r.rule_id: r.status for r in ComplianceRow.objects.filter(case=case)}
+        assert rows == {f.rule_id: str(f.status) for f in evaluate(case)}
+
+
+def test_supervision_dashboard_and_workbench_read_the_projection(s: dict) -> None:
+    from django.test import Client
+
+    with clock.frozen_at(MONDAY):
+        case = register(s, urgent=True, handler_opinion="", violation_ended_on=MONDAY.date())
+    supervisor = Client()
+    supervisor.force_login(s["supervisor"])
+    page = supervisor.get("/supervision/compliance/").content.decode()
+    assert "IMR-8b" in page and case.number in page and "逾期与缺失事项" in page
+    officer = Client()
+    officer.force_login(s["officer"])
+    workbench = officer.get("/").content.decode()
+    assert "IMR-8b" in workbench and "已逾期" in workbench
+    assert officer.get("/supervision/compliance/").status_code == 403

@@ -138,3 +138,39 @@ def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalend
     rulebook = load(case.rulebook).at_version(case.rulebook_version)
     ctx = _Context(case, rulebook, calendar or working_calendar(), now or clock.now())
     return [f for check in CHECKS if (f := check(ctx)) is not None]
+
+
+def refresh(case: Case, *, now: datetime | None = None) -> list[Finding]:
+    """Rebuild the case's projection rows from ``evaluate`` (the only writer of ComplianceRow)."""
+    from lawtrace.cases.models import ComplianceRow
+
+    findings = evaluate(case, now=now)
+    moment = now or clock.now()
+    ComplianceRow.objects.filter(case=case).exclude(rule_id__in=[f.rule_id for f in findings]).delete()
+    for f in findings:
+        ComplianceRow.objects.update_or_create(
+            case=case,
+            rule_id=f.rule_id,
+            defaults={
+                "organisation_id": case.organisation_id,
+                "title": f.title,
+                "status": str(f.status),
+                "due_at": f.due.at if f.due else None,
+                "met_at": f.met_at,
+                "late": f.late,
+                "computed_at": moment,
+            },
+        )
+    return findings
+
+
+def rebuild_all(*, open_only: bool = False) -> int:
+    """Rebuild every case's rows (``lawtrace compliance rebuild``; ``lawtrace periodic`` with ``open_only``)."""
+    cases = Case.objects.all()
+    if open_only:
+        cases = cases.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_OPENED, CaseStatus.WITHDRAWN])
+    count = 0
+    for case in cases.iterator():
+        refresh(case)
+        count += 1
+    return count

@@ -238,3 +238,26 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.get_step_display()}"
+
+
+class ComplianceRow(models.Model):
+    """Projection of ``compliance.evaluate``: one row per case × rule, for dashboards. Derived, never edited;
+    rebuilt after each action on the case, by ``lawtrace periodic`` (time moves a due item to overdue) and fully
+    by ``lawtrace compliance rebuild``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="compliance_rows")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    rule_id = models.CharField(max_length=20, db_index=True)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, db_index=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    late = models.CharField(max_length=40, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "rule_id"], name="unique_compliance_row")]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.rule_id} {self.status}"

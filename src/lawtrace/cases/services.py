@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lawtrace import clock
-from lawtrace.cases import rules
+from lawtrace.cases import compliance, rules
 from lawtrace.cases.models import (
     Approval,
     Case,
@@ -310,6 +310,7 @@ def register_case(
             "content": commitment(case.salt, {"title": title, "facts": facts, "opinion": handler_opinion}),
         },
     )
+    compliance.refresh(case)
     return case
 
 
@@ -346,6 +347,7 @@ def submit_opening_request(*, actor: User, case: Case, opinion: str) -> Approval
         case_number=case.number,
         payload={"case": str(case.pk), "approval": str(approval.pk)},
     )
+    compliance.refresh(case)
     return approval
 
 
@@ -377,6 +379,7 @@ def give_unit_opinion(*, actor: User, case: Case, approve: bool, opinion: str) -
         case_number=case.number,
         payload={"case": str(case.pk), "approval": str(approval.pk), "approve": approve},
     )
+    compliance.refresh(case)
     return approval
 
 
@@ -416,6 +419,7 @@ def decide_opening(*, actor: User, case: Case, approve: bool, opinion: str) -> C
         case_number=case.number,
         payload={"case": str(case.pk), "approval": str(approval.pk)},
     )
+    compliance.refresh(case)
     return case
 
 
@@ -437,6 +441,7 @@ def add_handler(*, actor: User, case: Case, person: User) -> Handler:
         case_number=case.number,
         payload={"case": str(case.pk), "person": str(person.pk), "certificate": certificate.number},
     )
+    compliance.refresh(case)
     return handler
 
 
@@ -460,6 +465,7 @@ def recuse_handler(*, actor: User, case: Case, person: User, reason: str, applie
         case_number=case.number,
         payload={"case": str(case.pk), "person": str(person.pk), "applied_by_party": applied_by_party},
     )
+    compliance.refresh(case)
     return handler
 
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -51,8 +53,46 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "today": today,
             "my_cases": selectors.my_open_cases(user)[:10],
             "awaiting": selectors.awaiting_my_approval(user)[:10],
+            "due_items": selectors.my_due_items(user),
         },
     )
+
+
+@login_required
+def compliance_dashboard(request: HttpRequest) -> HttpResponse:
+    """The supervisor's view of compliance over their subtree: counts by rule and organisation, overdue items,
+    case-file review scores — all read from the projection."""
+    organisations = organisations_where(_user(request), Action.SUPERVISE)
+    if not organisations.exists():
+        raise PermissionDenied("只有监督人员可以查看合规监督。")
+    rows = selectors.compliance_rows(organisations)
+
+    def counts(field: str) -> Any:
+        return (
+            rows.values(field)
+            .annotate(
+                overdue=Count("pk", filter=Q(status="overdue")),
+                missing=Count("pk", filter=Q(status="missing")),
+                due=Count("pk", filter=Q(status="due")),
+                met=Count("pk", filter=Q(status="met")),
+            )
+            .order_by(field)
+        )
+
+    order = "number" if request.GET.get("order") == "number" else "score"
+    scores = Paginator(selectors.case_review_scores(organisations, order=order), 20).get_page(request.GET.get("page"))
+    overdue = (
+        rows.filter(status__in=["overdue", "missing"]).select_related("case", "organisation").order_by("due_at")[:50]
+    )
+    context = {
+        "by_rule": counts("rule_id"),
+        "by_org": counts("organisation__name"),
+        "overdue": overdue,
+        "page": scores,
+        "order": order,
+        "query": f"order={order}",
+    }
+    return render(request, "cases/compliance_dashboard.html", context)
 
 
 @login_required

@@ -35,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if Action.SUPERVISE in actions:
         url = reverse("supervision")
         items.append(NavItem("监督", "ti-eye-check", url, path.startswith(url) and "/ledger/" not in path))
+        url = reverse("compliance_dashboard")
+        items.append(NavItem("合规", "ti-scale", url, path.startswith(url)))
         url = reverse("ledger_status")
         items.append(NavItem("台账", "ti-shield-lock", url, path.startswith(url)))
     if Action.CONFIGURE in actions or user.is_superuser:
