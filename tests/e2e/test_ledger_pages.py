@@ -36,5 +36,15 @@ def test_supervisor_verifies_the_ledger_and_reads_a_timeline(server: str, browse
 
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=output_dir / "organisation-phone.png", full_page=True)
+
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"{server}/supervision/compliance/")
+        assert page.get_by_role("heading", name="合规监督").is_visible()
+        assert page.get_by_text("案卷评查得分").is_visible()
+        assert page.get_by_text("IMR-8b").first.is_visible()  # the demo's urgent case, request never filed
+        page.screenshot(path=output_dir / "compliance.png", full_page=True)
+        page.goto(f"{server}/cases/")
+        assert page.get_by_text("锡林浩特市康宁大药房有限公司").first.is_visible()
+        page.screenshot(path=output_dir / "cases.png", full_page=True)
     finally:
         context.close()

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         from datetime import datetime, time, timedelta
 
         from lawtrace import clock
+        from lawtrace.cases.compliance import rebuild_all
         from lawtrace.cases.demo import load_cases
         from lawtrace.rulebook.calendar import SHANGHAI
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 _, created = load_people(today=today)
             if created:
                 load_cases(today=today)
+                rebuild_all()  # judged as of now, after the simulated history
         if not created:
             self.stdout.write("演示数据已存在，未重复载入。")
         else:
