@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lawtrace.ledger",
     "lawtrace.rulebook",
     "lawtrace.cases",
+    "lawtrace.records",
 ]
 
 MIDDLEWARE = [

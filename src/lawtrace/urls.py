@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("lawtrace.orgs.urls")),
     path("", include("lawtrace.ledger.urls")),
     path("", include("lawtrace.cases.urls")),
+    path("", include("lawtrace.records.urls")),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lawtrace.cases import forms, selectors, services
 from lawtrace.cases.compliance import evaluate
-from lawtrace.cases.models import PHASE_ORDER, Approval, CaseStatus, CaseType, PartyKind, Phase
+from lawtrace.cases.models import PHASE_ORDER, Approval, Case, CaseStatus, CaseType, PartyKind, Phase
 from lawtrace.errors import Refused
 from lawtrace.ledger import selectors as ledger_selectors
 from lawtrace.orgs.models import Organisation, User
@@ -213,8 +213,26 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "timeline_title": "案件台账（全过程记录）",
         "findings": evaluate(case),
+        "records": case.records.select_related("created_by").order_by("occurred_at", "pk"),
+        "record_kinds": _record_kinds(case) if is_handler else [],
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _record_kinds(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The record kinds of the case's rulebook, grouped by phase, current phase first (for the "制作记录" menu)."""
+    from lawtrace.rulebook.loader import load
+
+    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    skip = {"case", "case_file", "complaint", "lead", "case_opening_approval", "av_record", "disclosure_item"}
+    for key, kind in rulebook.record_kinds.items():
+        if key in skip or kind.phase is None:
+            continue
+        groups.setdefault(str(kind.phase), []).append((key, kind.name or key))
+    labels = dict(Phase.choices)
+    order = sorted(groups, key=lambda p: (p != case.phase, p))
+    return [(labels.get(p, p), groups[p]) for p in order]
 
 
 def _act(request: HttpRequest, pk: int, action: Any, form_class: type, **extra: Any) -> HttpResponse:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "lawtrace.records"
+    verbose_name = "执法记录"

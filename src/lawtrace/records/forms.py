@@ -1,0 +1,107 @@
+"""A form built from a rulebook record kind: one field per required/optional field, typed by the rulebook."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from lawtrace.cases.models import Case
+from lawtrace.orgs.models import User
+from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind
+
+SIGNATURE_CHOICES = [("", "—"), ("signed", "已签名"), ("sealed", "已盖章"), ("refused", "拒绝签名（已注明）")]
+
+
+def _field(spec: FieldSpec, required: bool, case: Case) -> forms.Field:
+    label, kind = str(spec.label), spec.type
+    help_text = spec.help or ""
+    if kind is FieldType.LONGTEXT:
+        return forms.CharField(
+            label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+        )
+    if kind is FieldType.DATE:
+        return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    if kind is FieldType.DATETIME:
+        return forms.DateTimeField(
+            label=label,
+            required=required,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        )
+    if kind is FieldType.INTEGER:
+        return forms.IntegerField(label=label, required=required)
+    if kind is FieldType.MONEY:
+        return forms.DecimalField(label=f"{label}（元）", required=required, min_value=Decimal(0), decimal_places=2)
+    if kind is FieldType.BOOLEAN:
+        return forms.BooleanField(label=label, required=required)
+    if kind is FieldType.CHOICE:
+        return forms.ChoiceField(label=label, required=required, choices=[("", "—"), *(spec.choices or {}).items()])
+    if kind is FieldType.PERSON:
+        people = User.objects.filter(roles__organisation=case.organisation, roles__is_active=True).distinct()
+        cls = forms.ModelMultipleChoiceField if spec.many else forms.ModelChoiceField
+        return cls(label=label, required=required, queryset=people.order_by("full_name"))
+    if kind is FieldType.PARTY:
+        cls = forms.ModelMultipleChoiceField if spec.many else forms.ModelChoiceField
+        return cls(label=label, required=required, queryset=case.parties.all())
+    if kind is FieldType.SIGNATURE:
+        return forms.ChoiceField(
+            label=label,
+            required=required,
+            choices=SIGNATURE_CHOICES,
+            help_text="签名页的扫描件作为附件上传（音像与附件上传随证据模块提供）。",
+        )
+    if kind is FieldType.RECORD:
+        records = case.records.filter(kind=spec.ref) if spec.ref else case.records.all()
+        return forms.ModelChoiceField(label=label, required=required, queryset=records)
+    # text, attachment and evidence references: a description or number for now
+    return forms.CharField(label=label, required=required, max_length=500, help_text=help_text)
+
+
+class RecordForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label="发生时间",
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, spec: RecordKind, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        for name, field_spec in spec.required_fields.items():
+            self.fields[name] = _field(field_spec, True, case)
+        for name, field_spec in spec.optional_fields.items():
+            self.fields[name] = _field(field_spec, False, case)
+        for field in self.fields.values():
+            w = field.widget
+            w.attrs.setdefault(
+                "class",
+                "form-check-input"
+                if isinstance(w, forms.CheckboxInput)
+                else "form-select"
+                if isinstance(w, forms.Select)
+                else "form-control",
+            )
+
+    def content(self) -> dict[str, Any]:
+        """JSON-safe values: dates as ISO text, people and parties as id strings, money in fen."""
+        out: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "occurred_at":
+                continue
+            out[name] = _json(value)
+        return out
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value * 100)
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    if hasattr(value, "__iter__") and not isinstance(value, str | dict):
+        return [_json(v) for v in value]
+    return value

@@ -1,0 +1,142 @@
+"""Actions on records: make, sign, correct — checked against the rulebook's record kind, ledgered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from lawtrace import clock
+from lawtrace.cases.models import Case, CaseStatus
+from lawtrace.cases.selectors import is_handler
+from lawtrace.errors import PermissionRefused, Refused
+from lawtrace.ledger.actions import LedgerAction
+from lawtrace.ledger.entry import commitment
+from lawtrace.ledger.services import append
+from lawtrace.orgs.models import User
+from lawtrace.records.models import Record
+from lawtrace.rulebook.loader import load
+from lawtrace.rulebook.schema import RecordKind
+
+CLOSED = (CaseStatus.CLOSED, CaseStatus.WITHDRAWN, CaseStatus.NOT_OPENED, CaseStatus.TERMINATED)
+
+
+def record_kind(case: Case, kind: str) -> RecordKind:
+    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    try:
+        return rulebook.record_kind(kind)
+    except KeyError as e:
+        raise Refused(f"规则集 {case.rulebook} 中没有“{kind}”这种记录。") from e
+
+
+def missing_fields(spec: RecordKind, content: dict[str, Any]) -> list[str]:
+    """Labels of required fields left empty (a required boolean must be true: e.g. certificates shown, IMR-9)."""
+    missing = []
+    for name, field in spec.required_fields.items():
+        value = content.get(name)
+        if value in (None, "", [], False):
+            missing.append(str(field.label))
+    return missing
+
+
+def _require_handler(actor: User, case: Case) -> None:
+    if not is_handler(actor, case):
+        raise PermissionRefused("只有本案承办人可以制作、签署或更正记录。")
+    if case.status in CLOSED:
+        raise Refused(f"案件{case.get_status_display()}，不能再制作记录。")
+
+
+@transaction.atomic
+def add_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    occurred_at: datetime,
+    content: dict[str, Any],
+    corrects: Record | None = None,
+    correction_reason: str = "",
+) -> Record:
+    """Make a record (draft). Every required field of the rulebook's record kind must be filled (WS-11, IMR-9…)."""
+    _require_handler(actor, case)
+    spec = record_kind(case, kind)
+    if missing := missing_fields(spec, content):
+        raise Refused(f"{spec.name}缺少必填内容：{'、'.join(missing)}。", rule=_rule_for(case, kind))
+    now = clock.now()
+    if occurred_at > now:
+        raise Refused("发生时间不能晚于现在。")
+    record = Record(
+        case=case,
+        kind=kind,
+        kind_name=spec.name or kind,
+        occurred_at=occurred_at,
+        content=content,
+        created_by=actor,
+        created_at=now,
+        corrects=corrects,
+        correction_reason=correction_reason,
+    )
+    record.content_hash = commitment(record.salt, {"kind": kind, "occurred_at": occurred_at.isoformat(), **content})
+    record.save()
+    append(
+        action=LedgerAction.RECORD_CORRECTED if corrects else LedgerAction.RECORD_ADDED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={
+            "record": str(record.pk),
+            "kind": kind,
+            "content": record.content_hash,
+            "corrects": str(corrects.pk) if corrects else None,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def sign_record(*, actor: User, record: Record) -> Record:
+    """Sign a draft; from then on it can only be corrected by a new record."""
+    record = Record.objects.select_for_update().select_related("case").get(pk=record.pk)
+    _require_handler(actor, record.case)
+    if record.status == Record.Status.SIGNED:
+        raise Refused("该记录已签署，不能再次签署；如有错误请制作更正记录。")
+    record.status, record.signed_by, record.signed_at = Record.Status.SIGNED, actor, clock.now()
+    record.save(update_fields=["status", "signed_by", "signed_at"])
+    append(
+        action=LedgerAction.RECORD_SIGNED,
+        actor=actor,
+        organisation=record.case.organisation,
+        case_number=record.case.number,
+        payload={"record": str(record.pk), "content": record.content_hash},
+    )
+    return record
+
+
+def correct_record(
+    *, actor: User, original: Record, content: dict[str, Any], occurred_at: datetime, reason: str
+) -> Record:
+    """A correction is a new record referring to the original; both stay visible."""
+    original = Record.objects.select_related("case").get(pk=original.pk)
+    if original.status != Record.Status.SIGNED:
+        raise Refused("草稿可直接重做；只有已签署的记录需要更正。")
+    if not reason.strip():
+        raise Refused("请填写更正理由。")
+    return add_record(
+        actor=actor,
+        case=original.case,
+        kind=original.kind,
+        occurred_at=occurred_at,
+        content=content,
+        corrects=original,
+        correction_reason=reason,
+    )
+
+
+def _rule_for(case: Case, kind: str) -> str:
+    """The rule that requires this kind of record, for the refusal's citation."""
+    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    for rule in rulebook:
+        if rule.record is not None and rule.record.kind == kind:
+            return rule.id
+    return ""

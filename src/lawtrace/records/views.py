@@ -1,0 +1,106 @@
+"""Record pages: make a record of a kind the rulebook defines, read it, sign it, correct it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lawtrace.cases.selectors import is_handler, visible_cases
+from lawtrace.errors import Refused
+from lawtrace.orgs.models import User
+from lawtrace.records import services
+from lawtrace.records.forms import RecordForm
+from lawtrace.records.models import Record
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def new_record(request: HttpRequest, case_pk: int, kind: str) -> HttpResponse:
+    case = get_object_or_404(visible_cases(_user(request)), pk=case_pk)
+    corrects = None
+    if original := request.GET.get("corrects") or request.POST.get("corrects"):
+        corrects = get_object_or_404(Record.objects.filter(case=case, kind=kind), pk=original)
+    try:
+        spec = services.record_kind(case, kind)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("case_detail", pk=case.pk)
+    initial = {}
+    if corrects:
+        initial = {k: v for k, v in corrects.content.items() if not isinstance(v, list)}
+    form = RecordForm(request.POST or None, spec=spec, case=case, initial=initial)
+    reason = request.POST.get("correction_reason", "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            if corrects:
+                record = services.correct_record(
+                    actor=_user(request),
+                    original=corrects,
+                    content=form.content(),
+                    occurred_at=form.cleaned_data["occurred_at"],
+                    reason=reason,
+                )
+            else:
+                record = services.add_record(
+                    actor=_user(request),
+                    case=case,
+                    kind=kind,
+                    occurred_at=form.cleaned_data["occurred_at"],
+                    content=form.content(),
+                )
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"已制作{record.kind_name}，请核对后签署。")
+            return redirect("record_detail", pk=record.pk)
+    return render(
+        request,
+        "records/record_form.html",
+        {
+            "case": case,
+            "spec": spec,
+            "form": form,
+            "corrects": corrects,
+            "reason": reason,
+        },
+    )
+
+
+@login_required
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(Record.objects.filter(case__in=visible_cases(_user(request))), pk=pk)
+    spec = services.record_kind(record.case, record.kind)
+    labels = {
+        **{k: str(v.label) for k, v in spec.optional_fields.items()},
+        **{k: str(v.label) for k, v in spec.required_fields.items()},
+    }
+    rows = [(labels.get(k, k), v) for k, v in record.content.items()]
+    return render(
+        request,
+        "records/record_detail.html",
+        {
+            "record": record,
+            "rows": rows,
+            "can_act": is_handler(_user(request), record.case),
+            "corrections": record.corrections.all(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(Record.objects.filter(case__in=visible_cases(_user(request))), pk=pk)
+    try:
+        services.sign_record(actor=_user(request), record=record)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已签署，并记入台账。")
+    return redirect("record_detail", pk=record.pk)
