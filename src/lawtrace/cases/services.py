@@ -485,3 +485,41 @@ def record_case_view(*, actor: User, case: Case) -> bool:
         payload={"case": str(case.pk)},
     )
     return True
+
+
+@transaction.atomic
+def advance_phase(*, actor: User, case: Case) -> Case:
+    """Move the case to its next phase (调查取证 → 审查决定 → 送达执行 → 结案), if every gate the rulebook attaches
+    to that step holds; else refuse with each unmet rule. Closing is approved by the bureau head (NHSA-CLOSE)."""
+    from lawtrace.cases.gates import next_step
+    from lawtrace.cases.selectors import is_handler
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.ACTIVE:
+        raise Refused(f"案件{case.get_status_display()}，不能进入下一阶段。")
+    step = next_step(case)
+    if step is None:
+        raise Refused("案件已在最后阶段。")
+    target, blocking = step
+    if target == Phase.CLOSED:
+        require(actor, Action.APPROVE, case.organisation)
+    elif not is_handler(actor, case):
+        raise PermissionRefused("只有本案承办人可以推进办案阶段。")
+    if blocking:
+        raise Refused("；".join(str(b) for b in blocking), rule=blocking[0].rule_id)
+    previous = case.phase
+    case.phase = target
+    fields = ["phase"]
+    if target == Phase.CLOSED:
+        case.status, case.closed_at = CaseStatus.CLOSED, clock.now()
+        fields += ["status", "closed_at"]
+    case.save(update_fields=fields)
+    append(
+        action=LedgerAction.PHASE_CHANGED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={"case": str(case.pk), "from": previous, "to": target},
+    )
+    compliance.refresh(case)
+    return case

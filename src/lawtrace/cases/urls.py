@@ -7,6 +7,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.register_case, name="case_register"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/advance/", views.advance, name="case_advance"),
     path("cases/<int:pk>/opening-request/", views.opening_request, name="case_opening_request"),
     path("cases/<int:pk>/unit-opinion/", views.unit_opinion, name="case_unit_opinion"),
     path("cases/<int:pk>/decide-opening/", views.decide_opening, name="case_decide_opening"),

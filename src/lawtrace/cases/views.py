@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lawtrace.cases import forms, selectors, services
 from lawtrace.cases.compliance import evaluate
+from lawtrace.cases.gates import next_step
 from lawtrace.cases.models import PHASE_ORDER, Approval, Case, CaseStatus, CaseType, PartyKind, Phase
 from lawtrace.errors import Refused
 from lawtrace.ledger import selectors as ledger_selectors
@@ -213,6 +214,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "timeline_title": "案件台账（全过程记录）",
         "findings": evaluate(case),
+        "next_step": next_step(case) if case.status == CaseStatus.ACTIVE else None,
         "records": case.records.select_related("created_by").order_by("occurred_at", "pk"),
         "record_kinds": _record_kinds(case) if is_handler else [],
     }
@@ -247,6 +249,19 @@ def _act(request: HttpRequest, pk: int, action: Any, form_class: type, **extra: 
         messages.error(request, str(refusal))
     else:
         messages.success(request, "已保存，并记入台账。")
+    return redirect("case_detail", pk=case.pk)
+
+
+@require_POST
+@login_required
+def advance(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(selectors.visible_cases(_user(request)), pk=pk)
+    try:
+        case = services.advance_phase(actor=_user(request), case=case)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"案件已进入“{case.get_phase_display()}”阶段，并记入台账。")
     return redirect("case_detail", pk=case.pk)
 
 

@@ -1,0 +1,137 @@
+"""Gates: what must hold before a step, as the rulebook says (``gate: {before: <action>, condition: <name>}``).
+
+The rulebook names the condition; this module knows how to check each named condition against the case's rows.
+A step is refused with every unmet gate's rule ID and Chinese message. Conditions not implemented yet are left to
+the person (they appear in the rulebook's checklist), never silently treated as met: they are simply not listed
+among the automatic gates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lawtrace import clock
+from lawtrace.cases.models import Case, CaseType, Phase, Procedure
+from lawtrace.rulebook.loader import Rulebook, load
+
+
+@dataclass(frozen=True)
+class Blocker:
+    rule_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.message}"
+
+
+def _signed(case: Case, kind: str):  # type: ignore[no-untyped-def]
+    """The latest signed record of a kind (a correction supersedes its original)."""
+    return case.records.filter(kind=kind, status="signed").order_by("-signed_at", "-pk").first()
+
+
+def _opening_approved(case: Case, rulebook: Rulebook) -> bool:
+    return case.opened_at is not None and case.approvals.filter(step="bureau_head", approve=True).exists()
+
+
+def _investigated(case: Case, rulebook: Rulebook) -> bool:
+    return any(_signed(case, k) for k in ("inquiry_transcript", "onsite_inspection_record"))
+
+
+def _rights_notified_and_heard(case: Case, rulebook: Rulebook) -> bool:
+    return bool(_signed(case, "rights_notice") and _signed(case, "statement_defence_record"))
+
+
+def _hearing_request_period_over(case: Case, rulebook: Rulebook) -> bool:
+    from datetime import datetime
+
+    from lawtrace.rulebook.overrides import working_calendar
+
+    notice = _signed(case, "rights_notice")
+    if notice is None:
+        return False
+    statement = _signed(case, "statement_defence_record")
+    if statement and statement.content.get("waived"):
+        return True
+    issued = notice.content.get("issued_at") or notice.occurred_at.isoformat()
+    start = datetime.fromisoformat(issued) if isinstance(issued, str) else notice.occurred_at
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=notice.occurred_at.tzinfo)
+    days = int(rulebook.param("APL-64", "request_days"))
+    return clock.now() > working_calendar().add_working_days(start, days).at
+
+
+def _legal_review_passed(case: Case, rulebook: Rulebook) -> bool:
+    """Our reading of APL-58 for 医保 penalty cases under the general procedure: always reviewed; the reviewer is
+    not a handler (NHSA)."""
+    if case.case_type != CaseType.PENALTY or case.procedure != Procedure.GENERAL:
+        return True
+    review = _signed(case, "legal_review_opinion")
+    if review is None or not review.content.get("passed"):
+        return False
+    return not case.handlers.filter(user_id=review.content.get("reviewer")).exists()
+
+
+def _decision_complete(case: Case, rulebook: Rulebook) -> bool:
+    return _signed(case, "penalty_decision") is not None
+
+
+def _not_heavier(case: Case, rulebook: Rulebook) -> bool:
+    notice, decision = _signed(case, "rights_notice"), _signed(case, "penalty_decision")
+    if not (notice and decision):
+        return True
+    intended, decided = notice.content.get("intended_fine_fen"), decision.content.get("fine_fen")
+    return intended is None or decided is None or int(decided) <= int(intended)
+
+
+def _collective_when_required(case: Case, rulebook: Rulebook) -> bool:
+    decision = _signed(case, "penalty_decision")
+    if decision is None or decision.content.get("fine_fen") is None:
+        return True
+    natural = case.parties.filter(kind="natural").exists()
+    key = "collective_fine_natural_person_fen" if natural else "collective_fine_legal_person_fen"
+    if int(decision.content["fine_fen"]) < int(rulebook.param("APL-57", key)):
+        return True
+    return _signed(case, "collective_discussion") is not None
+
+
+def _closing_requirements(case: Case, rulebook: Rulebook) -> bool:
+    return all(_signed(case, k) for k in ("service_receipt", "execution_record", "closing_report"))
+
+
+CONDITIONS: dict[str, Callable[[Case, Rulebook], bool]] = {
+    "opening_approved_by_head": _opening_approved,
+    "rights_notified_and_party_heard": _rights_notified_and_heard,
+    "hearing_request_period_over": _hearing_request_period_over,
+    "legal_review_passed_when_required": _legal_review_passed,
+    "decision_records_complete": _decision_complete,
+    "statements_reviewed_and_not_heavier": _not_heavier,
+    "collective_discussion_when_required": _collective_when_required,
+    "closing_requirements_met": _closing_requirements,
+}
+
+# Entering each phase is a step; its gates are those the rulebook attaches to the matching action.
+PHASE_ACTIONS = {Phase.DECISION: "notify_rights", Phase.EXECUTION: "sign_decision", Phase.CLOSED: "close_case"}
+NEXT_PHASE = {Phase.INVESTIGATION: Phase.DECISION, Phase.DECISION: Phase.EXECUTION, Phase.EXECUTION: Phase.CLOSED}
+
+
+def blockers(case: Case, action: str) -> list[Blocker]:
+    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    found: list[Blocker] = []
+    if action == "notify_rights" and not _investigated(case, rulebook):
+        cited = "IMR-9" if "IMR-9" in rulebook else "WS-11"
+        found.append(Blocker(cited, "调查取证须有已签署的询问（调查）笔录或现场检查（勘验）笔录"))
+    for rule in rulebook.rules_for(case.case_type, case.procedure):
+        for gate in [g for g in [rule.gate, *rule.additional_gates] if g is not None]:
+            check = CONDITIONS.get(gate.condition)
+            if gate.before == action and check is not None and not check(case, rulebook):
+                found.append(Blocker(rule.id, str(gate.message)))
+    return found
+
+
+def next_step(case: Case) -> tuple[Phase, list[Blocker]] | None:
+    """The next phase and what still stands in its way (shown on the case page)."""
+    target = NEXT_PHASE.get(Phase(case.phase))
+    if target is None:
+        return None
+    return target, blockers(case, PHASE_ACTIONS[target])

@@ -1,0 +1,232 @@
+"""A penalty case walked through every phase; each gate refuses with its rule ID and writes nothing until its
+records exist (IMR-9/WS-11, APL-62, APL-64, APL-58, APL-45, IMR-16, APL-57, NHSA-CLOSE)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lawtrace import clock
+from lawtrace.cases import services
+from lawtrace.cases.gates import next_step
+from lawtrace.cases.models import CaseStatus, Phase
+from lawtrace.errors import PermissionRefused, Refused
+from lawtrace.ledger.models import Entry
+from lawtrace.ledger.services import log_for
+from lawtrace.ledger.verify import verify_log
+from lawtrace.orgs.models import Role
+from lawtrace.records import services as records
+from tests.factories import make_person, open_case_setting, register
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(s: dict, kind: str, content: dict, when=None):  # type: ignore[no-untyped-def]
+    record = records.add_record(
+        actor=s["officer"],
+        case=s["case"],
+        kind=kind,
+        occurred_at=when or clock.now() - timedelta(minutes=5),
+        content=content,
+    )
+    return records.sign_record(actor=s["officer"], record=record)
+
+
+def _refused_with(s: dict, rule: str) -> None:
+    before = Entry.objects.count()
+    with pytest.raises(Refused) as refusal:
+        services.advance_phase(actor=s["officer"], case=s["case"])
+    assert rule in str(refusal.value), str(refusal.value)
+    assert Entry.objects.count() == before
+
+
+@pytest.fixture
+def s() -> dict:
+    setting = open_case_setting()
+    setting["reviewer"] = make_person(setting["county"], Role.LEGAL_REVIEWER)
+    case = register(setting)
+    services.give_unit_opinion(actor=setting["unit_head"], case=case, approve=True, opinion="同意")
+    setting["case"] = services.decide_opening(actor=setting["head"], case=case, approve=True, opinion="同意立案")
+    return setting
+
+
+def test_penalty_case_through_every_phase(s: dict) -> None:
+    o1, o2 = str(s["officer"].pk), str(s["officer2"].pk)
+    assert s["case"].phase == Phase.INVESTIGATION
+    _refused_with(s, "IMR-9")
+
+    _record(
+        s,
+        "inquiry_transcript",
+        {
+            "subject": "赵某某",
+            "subject_role": "party",
+            "started_at": "2026-11-20T09:00:00+08:00",
+            "ended_at": "2026-11-20T10:00:00+08:00",
+            "place": "询问室",
+            "officers": [o1, o2],
+            "certificate_numbers": "1、2",
+            "certificates_shown": True,
+            "recorder": o2,
+            "content": "问答",
+            "subject_signature": "signed",
+            "officer_signatures": "signed",
+        },
+    )
+    assert services.advance_phase(actor=s["officer"], case=s["case"]).phase == Phase.DECISION
+
+    _refused_with(s, "APL-62")
+    notice_time = clock.now() - timedelta(days=20)
+    _record(
+        s,
+        "rights_notice",
+        {
+            "party": str(s["case"].parties.get().pk),
+            "facts": "串换药品",
+            "reasons": "违反条例",
+            "evidence": "笔录等",
+            "basis": "《医疗保障基金使用监督管理条例》第三十八条",
+            "intended_penalty": "罚款",
+            "rights": "陈述申辩听证",
+            "issued_at": notice_time.isoformat(),
+            "document_number": "锡市医保告〔2026〕1号",
+            "intended_fine_fen": 5000000,
+        },
+        when=notice_time,
+    )
+    _record(
+        s,
+        "statement_defence_record",
+        {
+            "party": str(s["case"].parties.get().pk),
+            "stated_at": clock.now().isoformat(),
+            "content": "无异议",
+            "adoption": "不予采纳",
+            "party_signature": "signed",
+        },
+    )
+    _refused_with(s, "APL-58")
+    _record(
+        s,
+        "legal_review_opinion",
+        {
+            "reviewer": str(s["reviewer"].pk),
+            "opinion": "事实清楚，同意",
+            "passed": True,
+            "reviewed_at": clock.now().isoformat(),
+        },
+    )
+    _refused_with(s, "IMR-16")
+    decision = {
+        "party_name_address": "康宁大药房，某路1号",
+        "facts_and_evidence": "……",
+        "penalty_type_and_basis": "罚款……",
+        "performance": "十五日内缴纳",
+        "remedies": "六十日内复议，六个月内诉讼",
+        "authority_name": "锡林浩特市医疗保障局",
+        "decided_on": timezone.localdate().isoformat(),
+        "authority_seal": "sealed",
+        "document_number": "锡市医保罚〔2026〕1号",
+        "head_opinion": "同意",
+        "signed_by": str(s["head"].pk),
+        "signed_at": clock.now().isoformat(),
+    }
+    _record(s, "penalty_decision", {**decision, "fine_fen": 6000000})
+    _refused_with(s, "APL-45")  # heavier than notified
+    _record(s, "penalty_decision", {**decision, "fine_fen": 20000000})
+    # still heavier (the latest decision counts), so the notice is the limit
+    _refused_with(s, "APL-45")
+    _record(s, "penalty_decision", {**decision, "fine_fen": 5000000})
+    assert services.advance_phase(actor=s["officer"], case=s["case"]).phase == Phase.EXECUTION
+
+    with pytest.raises(PermissionRefused):
+        services.advance_phase(actor=s["officer"], case=s["case"])  # closing is the head's
+    before = Entry.objects.count()
+    with pytest.raises(Refused) as refusal:
+        services.advance_phase(actor=s["head"], case=s["case"])
+    assert "NHSA-CLOSE" in str(refusal.value) and Entry.objects.count() == before
+    _record(
+        s,
+        "service_receipt",
+        {
+            "document_name": "行政处罚决定书",
+            "document_number": "锡市医保罚〔2026〕1号",
+            "mode": "direct",
+            "recipient": "赵某某",
+            "served_at": clock.now().isoformat(),
+            "servers": [o1, o2],
+        },
+    )
+    _record(
+        s, "execution_record", {"content": "已缴纳罚款", "recorded_at": clock.now().isoformat(), "result": "执行完毕"}
+    )
+    _record(
+        s,
+        "closing_report",
+        {
+            "ground": "执行完毕",
+            "summary": "……",
+            "approved_by": str(s["head"].pk),
+            "approved_at": clock.now().isoformat(),
+        },
+    )
+    case = services.advance_phase(actor=s["head"], case=s["case"])
+    assert (case.phase, case.status) == (Phase.CLOSED, CaseStatus.CLOSED) and next_step(case) is None
+    assert verify_log(log_for(case.organisation)).ok
+
+
+def test_APL_57_large_fine_needs_collective_discussion(s: dict) -> None:
+    from lawtrace.cases.gates import blockers
+
+    o1 = str(s["officer"].pk)
+    _record(
+        s,
+        "penalty_decision",
+        {
+            "party_name_address": "某",
+            "facts_and_evidence": "某",
+            "penalty_type_and_basis": "罚款",
+            "performance": "缴纳",
+            "remedies": "复议诉讼",
+            "authority_name": "某局",
+            "decided_on": "2026-11-20",
+            "authority_seal": "sealed",
+            "document_number": "1号",
+            "head_opinion": "同意",
+            "signed_by": o1,
+            "signed_at": clock.now().isoformat(),
+            "fine_fen": 20000000,
+        },
+    )
+    assert "APL-57" in [b.rule_id for b in blockers(s["case"], "sign_decision")]
+    _record(
+        s,
+        "collective_discussion",
+        {
+            "held_at": clock.now().isoformat(),
+            "chair": str(s["head"].pk),
+            "participants": [str(s["head"].pk)],
+            "content": "讨论",
+            "conclusion": "同意",
+            "signatures": "signed",
+        },
+    )
+    assert "APL-57" not in [b.rule_id for b in blockers(s["case"], "sign_decision")]
+
+
+def test_APL_58_a_reviewer_who_handles_the_case_does_not_count(s: dict) -> None:
+    from lawtrace.cases.gates import blockers
+
+    _record(
+        s,
+        "legal_review_opinion",
+        {
+            "reviewer": str(s["officer2"].pk),
+            "opinion": "同意",
+            "passed": True,
+            "reviewed_at": clock.now().isoformat(),
+        },
+    )
+    assert "APL-58" in [b.rule_id for b in blockers(s["case"], "sign_decision")]
