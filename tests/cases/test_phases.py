@@ -23,15 +23,12 @@ from tests.factories import make_person, open_case_setting, register
 pytestmark = pytest.mark.django_db
 
 
-def _record(s: dict, kind: str, content: dict, when=None):  # type: ignore[no-untyped-def]
+def _record(s: dict, kind: str, content: dict, when=None, actor=None):  # type: ignore[no-untyped-def]
+    actor = actor or (s["reviewer"] if kind == "legal_review_opinion" else s["officer"])
     record = records.add_record(
-        actor=s["officer"],
-        case=s["case"],
-        kind=kind,
-        occurred_at=when or clock.now() - timedelta(minutes=5),
-        content=content,
+        actor=actor, case=s["case"], kind=kind, occurred_at=when or clock.now() - timedelta(minutes=5), content=content
     )
-    return records.sign_record(actor=s["officer"], record=record)
+    return records.sign_record(actor=actor, record=record)
 
 
 def _refused_with(s: dict, rule: str) -> None:
@@ -216,17 +213,26 @@ def test_APL_57_large_fine_needs_collective_discussion(s: dict) -> None:
     assert "APL-57" not in [b.rule_id for b in blockers(s["case"], "sign_decision")]
 
 
-def test_APL_58_a_reviewer_who_handles_the_case_does_not_count(s: dict) -> None:
-    from lawtrace.cases.gates import blockers
+def test_APL_58_a_reviewer_who_handles_the_case_is_refused(s: dict) -> None:
+    from lawtrace.orgs import services as org_services
+    from lawtrace.orgs.models import User
+    from tests.factories import root_user
 
-    _record(
-        s,
-        "legal_review_opinion",
-        {
-            "reviewer": str(s["officer2"].pk),
-            "opinion": "同意",
-            "passed": True,
-            "reviewed_at": clock.now().isoformat(),
-        },
-    )
-    assert "APL-58" in [b.rule_id for b in blockers(s["case"], "sign_decision")]
+    org_services.grant_role(actor=root_user(), user=s["officer2"], organisation=s["county"], role=Role.LEGAL_REVIEWER)
+    reviewer = User.objects.get(pk=s["officer2"].pk)  # a fresh object: roles are cached per object
+    before = Entry.objects.count()
+    review = {"reviewer": str(reviewer.pk), "opinion": "同意", "passed": True, "reviewed_at": clock.now().isoformat()}
+    with pytest.raises(Refused) as refusal:
+        _record(s, "legal_review_opinion", review, actor=reviewer)
+    assert refusal.value.rule == "APL-58" and Entry.objects.count() == before
+
+
+def test_APL_58_only_a_legal_reviewer_makes_the_review(s: dict) -> None:
+    review = {
+        "reviewer": str(s["officer"].pk),
+        "opinion": "同意",
+        "passed": True,
+        "reviewed_at": clock.now().isoformat(),
+    }
+    with pytest.raises(PermissionRefused):
+        _record(s, "legal_review_opinion", review, actor=s["officer"])

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from lawtrace import clock
 from lawtrace.cases import services
-from lawtrace.cases.models import CaseSource, CaseType, PartyKind
+from lawtrace.cases.models import Case, CaseSource, CaseType, PartyKind
 from lawtrace.identifiers import credit_code_check_char, id_number_check_digit
 from lawtrace.orgs.demo import username
 from lawtrace.orgs.models import Organisation, User
@@ -76,6 +76,8 @@ def load_cases(*, today: date) -> None:
         services.give_unit_opinion(actor=unit, case=case, approve=True, opinion="同意立案，由张伟、李娜承办。")
     with clock.frozen_at(_at(start + timedelta(days=2), 9, 30)):
         services.decide_opening(actor=head, case=case, approve=True, opinion="同意立案。")
+
+    _investigate_and_decide(case, o1, o2, head, _u("xlht", "reviewer"), start + timedelta(days=3))
 
     with clock.frozen_at(_at(start + timedelta(days=10), 11)):
         services.register_case(
@@ -149,3 +151,154 @@ def load_cases(*, today: date) -> None:
             handler_opinion="建议立案调查。",
             violation_ended_on=start,
         )
+
+
+def _signed(actor: User, case: Case, kind: str, when: datetime, content: dict[str, object]) -> None:
+    from lawtrace.records import services as records
+
+    with clock.frozen_at(when):
+        record = records.add_record(
+            actor=actor,
+            case=case,
+            kind=kind,
+            occurred_at=when - timedelta(minutes=30),
+            content=content,  # type: ignore[arg-type]
+        )
+    with clock.frozen_at(when + timedelta(minutes=5)):
+        records.sign_record(actor=actor, record=record)
+
+
+def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer: User, day: date) -> None:
+    """The 康宁 case: questioning, on-site inspection, rights notice, statement, legal review, decision, service,
+    payment — then it waits in 送达执行 for its closing report."""
+    party = str(case.parties.get().pk)
+    officers = [str(o1.pk), str(o2.pk)]
+    numbers = "、".join(h.certificate.number for h in case.handlers.all())
+    _signed(
+        o1,
+        case,
+        "onsite_inspection_record",
+        _at(day, 11),
+        {
+            "place": "锡林浩特市锡林大街某号康宁大药房营业场所",
+            "started_at": _at(day, 9).isoformat(),
+            "ended_at": _at(day, 10, 30).isoformat(),
+            "officers": officers,
+            "certificate_numbers": numbers,
+            "certificates_shown": True,
+            "identity_told": True,
+            "inspected_party": party,
+            "findings": "调取2026年1月至3月医保结算明细及进销存台账，发现保健品销售记录与医保结算药品不符。",
+            "party_signature": "signed",
+            "officer_signatures": "signed",
+        },
+    )
+    _signed(
+        o1,
+        case,
+        "inquiry_transcript",
+        _at(day + timedelta(days=2), 11),
+        {
+            "subject": "赵某某，男，康宁大药房店长",
+            "subject_role": "party",
+            "started_at": _at(day + timedelta(days=2), 9).isoformat(),
+            "ended_at": _at(day + timedelta(days=2), 10).isoformat(),
+            "place": "锡林浩特市医疗保障局询问室一",
+            "officers": officers,
+            "certificate_numbers": numbers,
+            "certificates_shown": True,
+            "recorder": str(o2.pk),
+            "content": "问：你店是否存在将保健品按药品刷医保卡结算的情况？答：有，今年一季度约两百笔。……",
+            "subject_signature": "signed",
+            "officer_signatures": "signed",
+        },
+    )
+    with clock.frozen_at(_at(day + timedelta(days=3), 9)):
+        from lawtrace.cases import services
+
+        services.advance_phase(actor=o1, case=case)
+    notice_day = day + timedelta(days=4)
+    _signed(
+        o1,
+        case,
+        "rights_notice",
+        _at(notice_day, 10),
+        {
+            "party": party,
+            "facts": "2026年1月至3月将保健品串换为医保目录内药品结算共计198笔，金额12,640元。",
+            "reasons": "违反《医疗保障基金使用监督管理条例》第十五条",
+            "evidence": "现场检查笔录、询问笔录、结算明细",
+            "basis": "《医疗保障基金使用监督管理条例》第三十八条",
+            "intended_penalty": "责令退回12,640元，处罚款25,280元",
+            "rights": "陈述、申辩及要求听证的权利",
+            "issued_at": _at(notice_day, 9, 30).isoformat(),
+            "document_number": "锡市医保告〔2026〕5号",
+            "intended_fine_fen": 2528000,
+        },
+    )
+    _signed(
+        o1,
+        case,
+        "statement_defence_record",
+        _at(notice_day + timedelta(days=2), 15),
+        {
+            "party": party,
+            "stated_at": _at(notice_day + timedelta(days=2), 14).isoformat(),
+            "content": "当事人承认违法事实，请求从轻处理。",
+            "adoption": "经复核，当事人已主动退回部分资金，予以采纳，按下限处罚。",
+            "party_signature": "signed",
+        },
+    )
+    review_day = notice_day + timedelta(days=9)
+    _signed(
+        reviewer,
+        case,
+        "legal_review_opinion",
+        _at(review_day, 10),
+        {
+            "reviewer": str(reviewer.pk),
+            "opinion": "事实清楚，证据确凿，适用依据正确，程序合法，同意。",
+            "passed": True,
+            "reviewed_at": _at(review_day, 9, 50).isoformat(),
+        },
+    )
+    decided = review_day + timedelta(days=1)
+    _signed(
+        o1,
+        case,
+        "penalty_decision",
+        _at(decided, 16),
+        {
+            "party_name_address": "锡林浩特市康宁大药房有限公司，锡林浩特市锡林大街某号",
+            "facts_and_evidence": "见告知书",
+            "penalty_type_and_basis": "依据条例第三十八条，责令退回并处罚款",
+            "performance": "自收到本决定书之日起十五日内缴纳",
+            "remedies": "六十日内申请行政复议或六个月内提起行政诉讼",
+            "authority_name": "锡林浩特市医疗保障局",
+            "decided_on": decided.isoformat(),
+            "authority_seal": "sealed",
+            "document_number": "锡市医保罚〔2026〕3号",
+            "head_opinion": "同意",
+            "signed_by": str(head.pk),
+            "signed_at": _at(decided, 15).isoformat(),
+            "fine_fen": 2528000,
+        },
+    )
+    with clock.frozen_at(_at(decided, 17)):
+        from lawtrace.cases import services
+
+        services.advance_phase(actor=o1, case=case)
+    _signed(
+        o1,
+        case,
+        "service_receipt",
+        _at(decided + timedelta(days=1), 10),
+        {
+            "document_name": "行政处罚决定书",
+            "document_number": "锡市医保罚〔2026〕3号",
+            "mode": "direct",
+            "recipient": "赵某某（店长）",
+            "served_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
+            "servers": officers,
+        },
+    )

@@ -216,20 +216,21 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": evaluate(case),
         "next_step": next_step(case) if case.status == CaseStatus.ACTIVE else None,
         "records": case.records.select_related("created_by").order_by("occurred_at", "pk"),
-        "record_kinds": _record_kinds(case) if is_handler else [],
+        "record_kinds": _record_kinds(case, user),
     }
     return render(request, "cases/case_detail.html", context)
 
 
-def _record_kinds(case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The record kinds of the case's rulebook, grouped by phase, current phase first (for the "制作记录" menu)."""
+def _record_kinds(case: Case, user: User) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The record kinds this person may make in the case, grouped by phase, current phase first ("制作记录")."""
+    from lawtrace.records.services import may_make
     from lawtrace.rulebook.loader import load
 
     rulebook = load(case.rulebook).at_version(case.rulebook_version)
     groups: dict[str, list[tuple[str, str]]] = {}
     skip = {"case", "case_file", "complaint", "lead", "case_opening_approval", "av_record", "disclosure_item"}
     for key, kind in rulebook.record_kinds.items():
-        if key in skip or kind.phase is None:
+        if key in skip or kind.phase is None or not may_make(user, case, key):
             continue
         groups.setdefault(str(kind.phase), []).append((key, kind.name or key))
     labels = dict(Phase.choices)

@@ -15,6 +15,8 @@ from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.entry import commitment
 from lawtrace.ledger.services import append
 from lawtrace.orgs.models import User
+from lawtrace.orgs.permissions import Action
+from lawtrace.orgs.selectors import require
 from lawtrace.records.models import Record
 from lawtrace.rulebook.loader import load
 from lawtrace.rulebook.schema import RecordKind
@@ -40,8 +42,17 @@ def missing_fields(spec: RecordKind, content: dict[str, Any]) -> list[str]:
     return missing
 
 
-def _require_handler(actor: User, case: Case) -> None:
-    if not is_handler(actor, case):
+# Records made by someone other than the handlers: the legal review opinion is the reviewer's, who must not be a
+# handler of the case (APL-58; NHSA: the reviewer is not a handler).
+MAKERS = {"legal_review_opinion": Action.LEGAL_REVIEW}
+
+
+def _require_maker(actor: User, case: Case, kind: str) -> None:
+    if (action := MAKERS.get(kind)) is not None:
+        require(actor, action, case.organisation)
+        if is_handler(actor, case):
+            raise Refused("法制审核人员不得为本案承办人。", rule="APL-58")
+    elif not is_handler(actor, case):
         raise PermissionRefused("只有本案承办人可以制作、签署或更正记录。")
     if case.status in CLOSED:
         raise Refused(f"案件{case.get_status_display()}，不能再制作记录。")
@@ -59,7 +70,7 @@ def add_record(
     correction_reason: str = "",
 ) -> Record:
     """Make a record (draft). Every required field of the rulebook's record kind must be filled (WS-11, IMR-9…)."""
-    _require_handler(actor, case)
+    _require_maker(actor, case, kind)
     spec = record_kind(case, kind)
     if missing := missing_fields(spec, content):
         raise Refused(f"{spec.name}缺少必填内容：{'、'.join(missing)}。", rule=_rule_for(case, kind))
@@ -98,7 +109,7 @@ def add_record(
 def sign_record(*, actor: User, record: Record) -> Record:
     """Sign a draft; from then on it can only be corrected by a new record."""
     record = Record.objects.select_for_update().select_related("case").get(pk=record.pk)
-    _require_handler(actor, record.case)
+    _require_maker(actor, record.case, record.kind)
     if record.status == Record.Status.SIGNED:
         raise Refused("该记录已签署，不能再次签署；如有错误请制作更正记录。")
     record.status, record.signed_by, record.signed_at = Record.Status.SIGNED, actor, clock.now()
@@ -131,6 +142,15 @@ def correct_record(
         corrects=original,
         correction_reason=reason,
     )
+
+
+def may_make(actor: User, case: Case, kind: str) -> bool:
+    """Whether the person may make, sign or correct records of this kind in the case (for buttons)."""
+    try:
+        _require_maker(actor, case, kind)
+    except Refused:
+        return False
+    return True
 
 
 def _rule_for(case: Case, kind: str) -> str:

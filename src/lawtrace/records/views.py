@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lawtrace.cases.selectors import is_handler, visible_cases
+from lawtrace.cases.selectors import visible_cases
 from lawtrace.errors import Refused
 from lawtrace.orgs.models import User
 from lawtrace.records import services
@@ -87,7 +87,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "rows": rows,
-            "can_act": is_handler(_user(request), record.case),
+            "can_act": services.may_make(_user(request), record.case, record.kind),
             "corrections": record.corrections.all(),
         },
     )
