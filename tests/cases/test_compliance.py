@@ -139,3 +139,14 @@ def test_supervision_dashboard_and_workbench_read_the_projection(s: dict) -> Non
     workbench = officer.get("/").content.decode()
     assert "IMR-8b" in workbench and "已逾期" in workbench
     assert officer.get("/supervision/compliance/").status_code == 403
+
+
+def test_due_dates_explain_themselves_on_the_workbench(s: dict) -> None:
+    from django.test import Client
+
+    with clock.frozen_at(MONDAY):
+        register(s, urgent=True, handler_opinion="", violation_ended_on=MONDAY.date())
+    officer = Client()
+    officer.force_login(s["officer"])
+    page = officer.get("/").content.decode()
+    assert "24小时" in page and "届满" in page  # the explanation behind the due date, on hover

@@ -158,6 +158,7 @@ def refresh(case: Case, *, now: datetime | None = None) -> list[Finding]:
                 "due_at": f.due.at if f.due else None,
                 "met_at": f.met_at,
                 "late": f.late,
+                "explanation": f.explanation,
                 "computed_at": moment,
             },
         )

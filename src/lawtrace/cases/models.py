@@ -253,6 +253,7 @@ class ComplianceRow(models.Model):
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     met_at = models.DateTimeField(null=True, blank=True)
     late = models.CharField(max_length=40, blank=True)
+    explanation = models.TextField(blank=True)  # how the due date was reached (shown wherever the date appears)
     computed_at = models.DateTimeField()
 
     class Meta:
