@@ -16,7 +16,9 @@ class Refused(Exception):
         self.rule = rule
 
     def __str__(self) -> str:
-        return f"{self.rule} {self.message}" if self.rule else self.message
+        if not self.rule or self.message.startswith(self.rule):
+            return self.message
+        return f"{self.rule} {self.message}"
 
 
 class PermissionRefused(Refused):

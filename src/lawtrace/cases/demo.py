@@ -139,7 +139,7 @@ def load_cases(*, today: date) -> None:
             notice="已当面告知投诉人向民政部门反映，投诉人表示知悉。",
         )
     with clock.frozen_at(_at(start + timedelta(days=26), 10)):
-        services.register_case(
+        ws_case = services.register_case(
             actor=_u("ws", "officer1"),
             organisation=ws,
             case_type=CaseType.PENALTY,
@@ -151,11 +151,14 @@ def load_cases(*, today: date) -> None:
             handler_opinion="建议立案调查。",
             violation_ended_on=start,
         )
+    _close_wenshang_case(ws_case, today)
 
 
 def _signed(actor: User, case: Case, kind: str, when: datetime, content: dict[str, object]) -> None:
     from lawtrace.records import services as records
 
+    spec = records.record_kind(case, kind)
+    content = {k: v for k, v in content.items() if k in spec.required_fields or k in spec.optional_fields}
     with clock.frozen_at(when):
         record = records.add_record(
             actor=actor,
@@ -262,6 +265,20 @@ def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer
             "reviewed_at": _at(review_day, 9, 50).isoformat(),
         },
     )
+    _signed(
+        o1,
+        case,
+        "collective_discussion",
+        _at(review_day, 16),
+        {
+            "held_at": _at(review_day, 15).isoformat(),
+            "chair": str(head.pk),
+            "participants": [str(head.pk)],
+            "content": "对拟处罚款数额进行讨论。",
+            "conclusion": "同意按告知内容作出处罚决定。",
+            "signatures": "signed",
+        },
+    )
     decided = review_day + timedelta(days=1)
     _signed(
         o1,
@@ -302,3 +319,49 @@ def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer
             "servers": officers,
         },
     )
+
+
+def _close_wenshang_case(case: Case, today: date) -> None:
+    """The 汶上 case: approved, investigated, decided, served, executed and closed (a case in the last phase)."""
+    from lawtrace.cases import services
+
+    o1, o2 = _u("ws", "officer1"), _u("ws", "officer2")
+    unit, head, reviewer = _u("ws", "unithead"), _u("ws", "head"), _u("ws", "reviewer")
+    day = timezone_date(case) + timedelta(days=1)
+    with clock.frozen_at(_at(day, 9)):
+        services.give_unit_opinion(actor=unit, case=case, approve=True, opinion="同意立案。")
+    with clock.frozen_at(_at(day, 11)):
+        services.decide_opening(actor=head, case=case, approve=True, opinion="同意立案。")
+    _investigate_and_decide(case, o1, o2, head, reviewer, day + timedelta(days=1))
+    last = day + timedelta(days=16)
+    _signed(
+        o1,
+        case,
+        "execution_record",
+        _at(last, 10),
+        {
+            "content": "当事人已于期限内缴纳罚款并退回医保基金。",
+            "recorded_at": _at(last, 9, 30).isoformat(),
+            "result": "执行完毕",
+        },
+    )
+    _signed(
+        o1,
+        case,
+        "closing_report",
+        _at(last, 15),
+        {
+            "ground": "执行完毕",
+            "summary": "违法事实清楚，处罚已执行完毕，建议结案。",
+            "approved_by": str(head.pk),
+            "approved_at": _at(last, 14).isoformat(),
+        },
+    )
+    with clock.frozen_at(_at(last, 16)):
+        services.advance_phase(actor=head, case=case)
+
+
+def timezone_date(case: Case) -> date:
+    from django.utils import timezone
+
+    return timezone.localtime(case.created_at).date()
