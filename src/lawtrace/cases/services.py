@@ -321,33 +321,65 @@ def _pending_opening(case: Case) -> Case:
     return case
 
 
-@transaction.atomic
-def submit_opening_request(*, actor: User, case: Case, opinion: str) -> Approval:
-    """补报立案审批 (IMR-8b): the handler's opinion for an urgent case started before approval."""
+def _opening_opinion(
+    *,
+    actor: User,
+    case: Case,
+    step: Approval.Step,
+    needs: Approval.Step | None,
+    approve: bool,
+    opinion: str,
+    missing_previous: str,
+    rule: str,
+) -> tuple[Case, Approval]:
+    """One opinion in the opening chain, in order: the previous step must exist and this one must not."""
     case = _pending_opening(case)
-    if not case.handlers.filter(user=actor, active=True).exists():
-        raise PermissionRefused("只有本案承办人可以提交立案审批。")
-    if case.approvals.filter(subject=Approval.Subject.OPENING, step=Approval.Step.HANDLER).exists():
-        raise Refused("立案审批已提交。")
+    steps = set(case.approvals.filter(subject=Approval.Subject.OPENING).values_list("step", flat=True))
+    if needs is not None and needs not in steps:
+        raise Refused(missing_previous, rule=rule)
+    if step in steps:
+        raise Refused(f"{step.label}已签署。")
     if not opinion.strip():
-        raise Refused("请填写承办人意见。", rule="IMR-8")
+        raise Refused(f"请填写{step.label}。", rule=rule)
     approval = Approval.objects.create(
         case=case,
         subject=Approval.Subject.OPENING,
-        step=Approval.Step.HANDLER,
-        approve=True,
+        step=step,
+        approve=approve,
         opinion=opinion,
         by=actor,
         at=clock.now(),
     )
+    return case, approval
+
+
+def _ledger_opinion(actor: User, case: Case, action: LedgerAction, approval: Approval) -> None:
     append(
-        action=LedgerAction.OPENING_REQUESTED,
+        action=action,
         actor=actor,
         organisation=case.organisation,
         case_number=case.number,
-        payload={"case": str(case.pk), "approval": str(approval.pk)},
+        payload={"case": str(case.pk), "approval": str(approval.pk), "approve": approval.approve},
     )
     compliance.refresh(case)
+
+
+@transaction.atomic
+def submit_opening_request(*, actor: User, case: Case, opinion: str) -> Approval:
+    """补报立案审批 (IMR-8b): the handler's opinion for an urgent case started before approval."""
+    if not case.handlers.filter(user=actor, active=True).exists():
+        raise PermissionRefused("只有本案承办人可以提交立案审批。")
+    case, approval = _opening_opinion(
+        actor=actor,
+        case=case,
+        step=Approval.Step.HANDLER,
+        needs=None,
+        approve=True,
+        opinion=opinion,
+        missing_previous="",
+        rule="IMR-8",
+    )
+    _ledger_opinion(actor, case, LedgerAction.OPENING_REQUESTED, approval)
     return approval
 
 
@@ -355,31 +387,17 @@ def submit_opening_request(*, actor: User, case: Case, opinion: str) -> Approval
 def give_unit_opinion(*, actor: User, case: Case, approve: bool, opinion: str) -> Approval:
     """承办机构负责人意见 (WS-10)."""
     require(actor, Action.GIVE_OPINION, case.organisation)
-    case = _pending_opening(case)
-    steps = set(case.approvals.filter(subject=Approval.Subject.OPENING).values_list("step", flat=True))
-    if Approval.Step.HANDLER not in steps:
-        raise Refused("承办人尚未提交立案审批。", rule="IMR-8")
-    if Approval.Step.UNIT_HEAD in steps:
-        raise Refused("承办机构已签署意见。")
-    if not opinion.strip():
-        raise Refused("请填写承办机构意见。", rule="WS-10")
-    approval = Approval.objects.create(
+    case, approval = _opening_opinion(
+        actor=actor,
         case=case,
-        subject=Approval.Subject.OPENING,
         step=Approval.Step.UNIT_HEAD,
+        needs=Approval.Step.HANDLER,
         approve=approve,
         opinion=opinion,
-        by=actor,
-        at=clock.now(),
+        missing_previous="承办人尚未提交立案审批。",
+        rule="WS-10",
     )
-    append(
-        action=LedgerAction.OPINION_GIVEN,
-        actor=actor,
-        organisation=case.organisation,
-        case_number=case.number,
-        payload={"case": str(case.pk), "approval": str(approval.pk), "approve": approve},
-    )
-    compliance.refresh(case)
+    _ledger_opinion(actor, case, LedgerAction.OPINION_GIVEN, approval)
     return approval
 
 
@@ -388,38 +406,23 @@ def decide_opening(*, actor: User, case: Case, approve: bool, opinion: str) -> C
     """机关负责人批准（或不批准）立案 (WS-10, IMR-8). Not approved: the case is not opened (WS-10b: the party is
     told — recorded as a record of that kind)."""
     require(actor, Action.APPROVE, case.organisation)
-    case = _pending_opening(case)
-    steps = set(case.approvals.filter(subject=Approval.Subject.OPENING).values_list("step", flat=True))
-    if Approval.Step.UNIT_HEAD not in steps:
-        raise Refused("须先有承办机构意见，再由机关负责人审批。", rule="WS-10")
-    if Approval.Step.BUREAU_HEAD in steps:
-        raise Refused("机关负责人已审批。")
-    if not opinion.strip():
-        raise Refused("请填写审批意见。", rule="WS-10")
-    now = clock.now()
-    approval = Approval.objects.create(
+    case, approval = _opening_opinion(
+        actor=actor,
         case=case,
-        subject=Approval.Subject.OPENING,
         step=Approval.Step.BUREAU_HEAD,
+        needs=Approval.Step.UNIT_HEAD,
         approve=approve,
         opinion=opinion,
-        by=actor,
-        at=now,
+        missing_previous="须先有承办机构意见，再由机关负责人审批。",
+        rule="WS-10",
     )
     if approve:
         if not case.urgent:
-            case.status, case.phase, case.opened_at = CaseStatus.ACTIVE, Phase.INVESTIGATION, now
+            case.status, case.phase, case.opened_at = CaseStatus.ACTIVE, Phase.INVESTIGATION, approval.at
     else:
         case.status = CaseStatus.NOT_OPENED
     case.save(update_fields=["status", "phase", "opened_at"])
-    append(
-        action=LedgerAction.OPENING_APPROVED if approve else LedgerAction.OPENING_REFUSED,
-        actor=actor,
-        organisation=case.organisation,
-        case_number=case.number,
-        payload={"case": str(case.pk), "approval": str(approval.pk)},
-    )
-    compliance.refresh(case)
+    _ledger_opinion(actor, case, LedgerAction.OPENING_APPROVED if approve else LedgerAction.OPENING_REFUSED, approval)
     return case
 
 
