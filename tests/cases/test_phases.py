@@ -236,3 +236,30 @@ def test_APL_58_only_a_legal_reviewer_makes_the_review(s: dict) -> None:
     }
     with pytest.raises(PermissionRefused):
         _record(s, "legal_review_opinion", review, actor=s["officer"])
+
+
+def test_APL_60_is_met_once_the_decision_is_signed(s: dict) -> None:
+    from lawtrace.cases.compliance import evaluate
+    from lawtrace.rulebook.deadlines import Status
+
+    assert next(f for f in evaluate(s["case"]) if f.rule_id == "APL-60").status is Status.DUE
+    _record(
+        s,
+        "penalty_decision",
+        {
+            "party_name_address": "某",
+            "facts_and_evidence": "某",
+            "penalty_type_and_basis": "罚款",
+            "performance": "缴纳",
+            "remedies": "复议诉讼",
+            "authority_name": "某局",
+            "decided_on": "2026-11-20",
+            "authority_seal": "sealed",
+            "document_number": "1号",
+            "head_opinion": "同意",
+            "signed_by": str(s["head"].pk),
+            "signed_at": clock.now().isoformat(),
+            "fine_fen": 100000,
+        },
+    )
+    assert next(f for f in evaluate(s["case"]) if f.rule_id == "APL-60").status is Status.MET

@@ -137,3 +137,15 @@ def test_record_form_is_built_from_the_rulebook_and_saves(s: dict) -> None:
     assert record.content["officers"] == [str(s["officer"].pk), str(s["officer2"].pk)]
     detail = client.get(response["Location"]).content.decode()
     assert "草稿" in detail and "赵某某" in detail
+
+
+def test_record_page_shows_names_labels_and_yuan_not_stored_ids(s: dict) -> None:
+    record = services.add_record(
+        actor=s["officer"], case=s["case"], kind="inquiry_transcript", occurred_at=timezone.now(), content=_inquiry(s)
+    )
+    client = Client()
+    client.force_login(s["officer"])
+    page = client.get(f"/records/{record.pk}/").content.decode()
+    assert s["officer2"].full_name in page  # recorder, by name
+    assert "当事人" in page and "已签名" in page  # choice and signature labels
+    assert ">party<" not in page and ">signed<" not in page

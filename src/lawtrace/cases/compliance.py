@@ -64,6 +64,12 @@ class _Context:
         return self.finding(rule_id, judgement.status, due=due, met_at=met_at, late=late, looked_at=looked_at)
 
 
+def _local(moment: datetime) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 def _handlers(ctx: _Context) -> Finding | None:
     minimum = int(ctx.rulebook.param("APL-42", "min_handlers"))
     day = ctx.now.date()
@@ -95,7 +101,7 @@ def _opening_approval(ctx: _Context) -> Finding | None:
     if rule_id not in ctx.rulebook or ctx.case.status == CaseStatus.NOT_OPENED:
         return None
     steps = {a.step: a for a in ctx.case.approvals.all() if a.subject == Approval.Subject.OPENING}
-    looked = [f"{a.get_step_display()}（{a.by}，{a.at:%Y-%m-%d %H:%M}）" for a in steps.values()]
+    looked = [f"{a.get_step_display()}（{a.by}，{_local(a.at)}）" for a in steps.values()]
     if Approval.Step.BUREAU_HEAD in steps:
         return ctx.finding(rule_id, Status.MET, met_at=steps[Approval.Step.BUREAU_HEAD].at, looked_at=looked)
     missing = [label for step, label in Approval.Step.choices if step not in steps]
@@ -113,15 +119,18 @@ def _urgent_request(ctx: _Context) -> Finding | None:
         ),
         None,
     )
-    looked = [f"补报立案审批（{request.at:%Y-%m-%d %H:%M}）"] if request else ["补报立案审批：无"]
+    looked = [f"补报立案审批（{_local(request.at)}）"] if request else ["补报立案审批：无"]
     return ctx.timed("IMR-8b", ctx.case.opened_at, request.at if request else None, looked)
 
 
 def _case_period(ctx: _Context) -> Finding | None:
     if ctx.case.case_type != CaseType.PENALTY or ctx.case.opened_at is None or "APL-60" not in ctx.rulebook:
         return None
-    # The decision record comes with the decision phase; until then the period runs.
-    return ctx.timed("APL-60", ctx.case.opened_at, None, ["处罚决定书：尚无"])
+    decision = ctx.case.records.filter(kind="penalty_decision", status="signed").order_by("signed_at").first()  # type: ignore[attr-defined]
+    if decision is None or decision.signed_at is None:
+        return ctx.timed("APL-60", ctx.case.opened_at, None, ["行政处罚决定书：尚无"])
+    looked = [f"行政处罚决定书（签署于 {_local(decision.signed_at)}）"]
+    return ctx.timed("APL-60", ctx.case.opened_at, decision.signed_at, looked)
 
 
 CHECKS: list[Callable[[_Context], Finding | None]] = [

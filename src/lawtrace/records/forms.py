@@ -51,7 +51,6 @@ def _field(spec: FieldSpec, required: bool, case: Case) -> forms.Field:
             label=label,
             required=required,
             choices=SIGNATURE_CHOICES,
-            help_text="签名页的扫描件作为附件上传（音像与附件上传随证据模块提供）。",
         )
     if kind is FieldType.RECORD:
         records = case.records.filter(kind=spec.ref) if spec.ref else case.records.all()
@@ -105,3 +104,34 @@ def _json(value: Any) -> Any:
     if hasattr(value, "__iter__") and not isinstance(value, str | dict):
         return [_json(v) for v in value]
     return value
+
+
+def display(spec: FieldSpec | None, value: Any, case: Case) -> str:
+    """A stored value as a person reads it: names for people and parties, labels for choices, 元 for money."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if spec is None:
+        return str(value)
+    if isinstance(value, list):
+        return "、".join(display(spec, v, case) for v in value)
+    kind = spec.type
+    if kind is FieldType.BOOLEAN:
+        return "是" if value else "否"
+    if kind is FieldType.PERSON:
+        person = User.objects.filter(pk=value).first()
+        return person.get_full_name() if person else str(value)
+    if kind is FieldType.PARTY:
+        party = case.parties.filter(pk=value).first()
+        return party.name if party else str(value)
+    if kind is FieldType.CHOICE:
+        return str((spec.choices or {}).get(value, value))
+    if kind is FieldType.SIGNATURE:
+        return dict(SIGNATURE_CHOICES).get(value, str(value))
+    if kind is FieldType.MONEY:
+        return f"{Decimal(int(value)) / 100:,.2f} 元"
+    if kind is FieldType.DATETIME:
+        try:
+            return f"{timezone.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)

@@ -12,7 +12,7 @@ from lawtrace.cases.selectors import visible_cases
 from lawtrace.errors import Refused
 from lawtrace.orgs.models import User
 from lawtrace.records import services
-from lawtrace.records.forms import RecordForm
+from lawtrace.records.forms import RecordForm, display
 from lawtrace.records.models import Record
 
 
@@ -80,7 +80,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **{k: str(v.label) for k, v in spec.optional_fields.items()},
         **{k: str(v.label) for k, v in spec.required_fields.items()},
     }
-    rows = [(labels.get(k, k), v) for k, v in record.content.items()]
+    fields = {**spec.optional_fields, **spec.required_fields}
+    rows = [(labels.get(k, k), display(fields.get(k), v, record.case)) for k, v in record.content.items()]
     return render(
         request,
         "records/record_detail.html",
