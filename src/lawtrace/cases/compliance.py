@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
+
 from lawtrace import clock
 from lawtrace.cases.models import Approval, Case, CaseStatus, CaseType
 from lawtrace.rulebook.calendar import Due, WorkingCalendar
@@ -72,7 +74,7 @@ def _local(moment: datetime) -> str:
 
 def _handlers(ctx: _Context) -> Finding | None:
     minimum = int(ctx.rulebook.param("APL-42", "min_handlers"))
-    day = ctx.now.date()
+    day = timezone.localtime(ctx.now).date()  # certificate validity is judged on the Shanghai calendar day
     valid = [
         h
         for h in ctx.case.handlers.select_related("certificate", "user")
