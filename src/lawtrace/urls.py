@@ -3,12 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lawtrace.api import api
+
 admin.site.site_header = "执法全过程记录与公示系统 · 管理"
 admin.site.site_title = "lawtrace 管理"
 admin.site.index_title = "系统配置"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lawtrace.orgs.urls")),
     path("", include("lawtrace.ledger.urls")),
