@@ -54,8 +54,6 @@ DASHBOARD_RUNS = 20
 QUERY_SAMPLE = 500  # freshly loaded cases evaluated under CaptureQueriesContext
 CHECK_SAMPLE = 300  # cases whose projection rows are compared with what compliance.refresh writes
 PROFILE_CASES = 1_000
-# What the issue says evaluate reads; the dashboard's caller would prefetch the same.
-PREFETCH = ("handlers__certificate", "handlers__user", "approvals")
 FIRST_DAY = date(2025, 7, 1)
 LAST_DAY = date(2026, 11, 13)  # the latest registration; follow-up steps take at most 5 days
 SEED = 20261123
@@ -591,7 +589,9 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def load_cases(low_pk: int = 0, high_pk: int | None = None, also: Sequence[str] = ()) -> list[Case]:
-    """The cases with what evaluate reads prefetched: handlers with certificate and user, approvals (and ``also``)."""
+    """The cases with what evaluate reads prefetched (``compliance.EVALUATE_PREFETCH``: handlers with certificate
+    and user, approvals with their approvers, records; and ``also``)."""
+    from lawtrace.cases.compliance import EVALUATE_PREFETCH as PREFETCH
     from lawtrace.cases.models import Case
 
     cases = Case.objects.filter(pk__gt=low_pk)
@@ -623,23 +623,6 @@ def queries_per_case(low_pk: int, count: int, now: datetime) -> tuple[float, dic
         table = found.group(1) if found else q["sql"][:30]
         tables[table] = tables.get(table, 0) + 1 / len(cases)
     return len(captured) / len(cases), dict(sorted(tables.items(), key=lambda x: -x[1]))
-
-
-def replicate_projection(links: Sequence[tuple[int, int, int]]) -> int:
-    """Each copy gets its source's projection rows (as ``rebuild_all`` wrote them), with its own case and
-    organisation (``links``: source, copy, the copy's organisation). Exact, because a copy made without ``move`` has
-    every date, status, handler and approval of its source; ``check_projection`` confirms it on a sample. One
-    INSERT … SELECT (``copy_statement``) per 5,000 copies, one transaction."""
-    from django.db import transaction
-
-    from lawtrace.cases.models import ComplianceRow
-
-    written = 0
-    with transaction.atomic():
-        for low in range(0, len(links), BATCH):
-            chunk = [(source, copy, org, 0) for source, copy, org in links[low : low + BATCH]]
-            written += copy_children(chunk, (ComplianceRow,))
-    return written
 
 
 def check_projection(now: datetime, sample: int, rng: random.Random) -> tuple[int, int]:
@@ -768,10 +751,6 @@ def evaluate_part(args: argparse.Namespace, setting: Setting, rng: random.Random
     findings, evaluate_s = timed(lambda: evaluate_all(cases, now))
     baseline_s = min(load_1, load_2)
     cases.clear()  # free the memory
-    progress("  again with the approvers (approvals__by) prefetched too")
-    by_cases, by_load_s = timed(lambda: load_cases(also=("approvals__by",)))
-    _, by_evaluate_s = timed(lambda: evaluate_all(by_cases, now))
-    by_cases.clear()
     sample = min(QUERY_SAMPLE, args.cases)
     low = (args.cases - sample) // 2  # from the middle: copies, like most cases
     per_case, tables = queries_per_case(low, sample, now)
@@ -806,19 +785,9 @@ def evaluate_part(args: argparse.Namespace, setting: Setting, rng: random.Random
         Row(f"  SQL queries per evaluated case (prefetched; sample of {sample})", f"{per_case:.2f}"),
         Row("    by table", ", ".join(f"{t} {n:.2f}" for t, n in tables.items())),
         Row(
-            "  evaluate, approvals__by prefetched too",
-            f"{args.cases / by_evaluate_s:,.0f}/s ({seconds(by_evaluate_s)})",
-            f"{seconds(by_load_s)} ORM load",
-            f"{by_evaluate_s / by_load_s:.1f}x",
-        ),
-        Row(
             f"rebuild_all: {rebuilt:,} cases",
             f"{rebuild_rate:,.0f}/s ({seconds(rebuild_s)})",
             ratio=f"{rebuild_s / evaluate_s:.1f}x evaluate",
-        ),
-        Row(
-            f"  rebuild_all at {args.dashboard_cases:,} (extrapolated)",
-            seconds(args.dashboard_cases / rebuild_rate),
         ),
     ]
     return rows, now
@@ -827,20 +796,24 @@ def evaluate_part(args: argparse.Namespace, setting: Setting, rng: random.Random
 def dashboard_part(args: argparse.Namespace, setting: Setting, now: datetime, rng: random.Random) -> list[Row]:
     from django.test import Client
 
+    from lawtrace import clock
+    from lawtrace.cases.compliance import rebuild_all
     from lawtrace.cases.models import Case, ComplianceRow, Handler, Party
 
     extra = args.dashboard_cases - args.cases
     rows: list[Row] = []
     if extra:
-        # Copies of the evaluated cases keeping their dates, so their rows are their sources' rows (see
-        # replicate_projection): rebuild_all or evaluate over all of them would take too long here.
         progress(f"bulk-creating {extra:,} more copies of the evaluated cases (dates kept) for the dashboard")
-        links, grow_s = timed(lambda: grow(setting, templates(), extra, rng, move=False))
-        progress(f"projection rows for those {extra:,} copies: their sources' rows, bulk INSERT")
-        written, fill_s = timed(lambda: replicate_projection(links))
+        _, grow_s = timed(lambda: grow(setting, templates(), extra, rng, move=False))
+        progress(f"rebuild_all over all {args.dashboard_cases:,} cases (the projection the dashboard reads)")
+        with clock.frozen_at(now):
+            rebuilt, fill_s = timed(rebuild_all)
         rows += [
             Row(f"setup: bulk-create {extra:,} more copies (dates kept)", seconds(grow_s)),
-            Row(f"setup: replicate {written:,} projection rows for them", seconds(fill_s)),
+            Row(
+                f"rebuild_all: {rebuilt:,} cases (projection, scores, counts)",
+                f"{rebuilt / fill_s:,.0f}/s ({seconds(fill_s)})",
+            ),
         ]
     covered = ComplianceRow.objects.values("case_id").distinct().count()
     handlers = Handler.objects.filter(active=True).count()

@@ -125,6 +125,45 @@ def test_projection_never_disagrees_with_evaluate(s: dict) -> None:
         assert rows == {f.rule_id: str(f.status) for f in evaluate(case)}
 
 
+def _counts_from_rows() -> dict[tuple[int, str, str], int]:
+    from django.db.models import Count
+
+    from lawtrace.cases.models import ComplianceRow
+
+    grouped = ComplianceRow.objects.values("organisation_id", "rule_id", "status").annotate(n=Count("pk"))
+    return {(g["organisation_id"], g["rule_id"], g["status"]): g["n"] for g in grouped}
+
+
+def _counts_kept() -> dict[tuple[int, str, str], int]:
+    from lawtrace.cases.models import ComplianceCount
+
+    return {(c.organisation_id, c.rule_id, c.status): c.count for c in ComplianceCount.objects.all() if c.count}
+
+
+def test_dashboard_counts_and_scores_kept_by_each_action_equal_a_full_recount(s: dict) -> None:
+    """The dashboard reads counts and scores maintained by difference after every action; they must equal what
+    grouping the projection rows gives, through every change of status (due → met, a certificate lapsing)."""
+    from lawtrace.cases.compliance import rebuild_all, review_score
+    from lawtrace.cases.models import CaseScore
+
+    with clock.frozen_at(MONDAY):
+        urgent = register(s, urgent=True, handler_opinion="", violation_ended_on=MONDAY.date())
+        plain = register(s)
+    assert _counts_kept() == _counts_from_rows()
+    with clock.frozen_at(MONDAY + timedelta(hours=30)):
+        services.submit_opening_request(actor=s["officer"], case=urgent, opinion="补报")  # IMR-8b met, 6 h late
+        services.give_unit_opinion(actor=s["unit_head"], case=plain, approve=True, opinion="同意")
+    assert _counts_kept() == _counts_from_rows()
+    score = CaseScore.objects.get(case=urgent)
+    assert (score.overdue, score.missing) == (1, 0) and score.score == review_score(1, 0) == 90
+    kept = _counts_kept()
+    with clock.frozen_at(MONDAY + timedelta(hours=30)):
+        rebuild_all()
+    assert _counts_kept() == kept == _counts_from_rows()
+    rebuild_all()  # a year later: the periods have run out, and the counts follow the rows
+    assert _counts_kept() == _counts_from_rows() != kept
+
+
 def test_supervision_dashboard_and_workbench_read_the_projection(s: dict) -> None:
     from django.test import Client
 

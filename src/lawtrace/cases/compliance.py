@@ -7,17 +7,21 @@ are not reported (a wenshang-2019 case has no IMR-8b). More rules join as their 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from lawtrace import clock
-from lawtrace.cases.models import Approval, Case, CaseStatus, CaseType
+from lawtrace.cases.models import Approval, Case, CaseScore, CaseStatus, CaseType, ComplianceCount, ComplianceRow
 from lawtrace.rulebook.calendar import Due, WorkingCalendar
 from lawtrace.rulebook.deadlines import STATUS_LABELS, Period, Status, due_date, judge
-from lawtrace.rulebook.loader import Rulebook, load
+from lawtrace.rulebook.loader import Rulebook
+from lawtrace.rulebook.loader import at as rulebook_at
 from lawtrace.rulebook.overrides import working_calendar
 
 
@@ -67,19 +71,13 @@ class _Context:
 
 
 def _local(moment: datetime) -> str:
-    from django.utils import timezone
-
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def _handlers(ctx: _Context) -> Finding | None:
     minimum = int(ctx.rulebook.param("APL-42", "min_handlers"))
     day = timezone.localtime(ctx.now).date()  # certificate validity is judged on the Shanghai calendar day
-    valid = [
-        h
-        for h in ctx.case.handlers.select_related("certificate", "user")
-        if h.active and h.certificate.is_valid_on(day)
-    ]
+    valid = [h for h in ctx.case.handlers.all() if h.active and h.certificate.is_valid_on(day)]
     looked = [f"承办人 {h.user} 执法证 {h.certificate.number}" for h in valid]
     status = Status.MET if len(valid) >= minimum else Status.MISSING
     note = "" if status is Status.MET else f"持有效执法证的承办人 {len(valid)} 名，少于 {minimum} 名"
@@ -128,8 +126,9 @@ def _urgent_request(ctx: _Context) -> Finding | None:
 def _case_period(ctx: _Context) -> Finding | None:
     if ctx.case.case_type != CaseType.PENALTY or ctx.case.opened_at is None or "APL-60" not in ctx.rulebook:
         return None
-    decision = ctx.case.records.filter(kind="penalty_decision", status="signed").order_by("signed_at").first()  # type: ignore[attr-defined]
-    if decision is None or decision.signed_at is None:
+    signed = [r for r in ctx.case.records.all() if r.kind == "penalty_decision" and r.signed_at is not None]  # type: ignore[attr-defined]
+    decision = min(signed, key=lambda r: r.signed_at, default=None)
+    if decision is None:
         return ctx.timed("APL-60", ctx.case.opened_at, None, ["行政处罚决定书：尚无"])
     looked = [f"行政处罚决定书（签署于 {_local(decision.signed_at)}）"]
     return ctx.timed("APL-60", ctx.case.opened_at, decision.signed_at, looked)
@@ -144,45 +143,123 @@ CHECKS: list[Callable[[_Context], Finding | None]] = [
 ]
 
 
+# What evaluate reads, for callers that load many cases at once (a query per case otherwise).
+EVALUATE_PREFETCH = ("handlers__certificate", "handlers__user", "approvals__by", "records")
+
+
 def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalendar | None = None) -> list[Finding]:
     """Every finding for the case under the rulebook version it was opened with."""
-    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     ctx = _Context(case, rulebook, calendar or working_calendar(), now or clock.now())
     return [f for check in CHECKS if (f := check(ctx)) is not None]
 
 
-def refresh(case: Case, *, now: datetime | None = None) -> list[Finding]:
-    """Rebuild the case's projection rows from ``evaluate`` (the only writer of ComplianceRow)."""
-    from lawtrace.cases.models import ComplianceRow
-
-    findings = evaluate(case, now=now)
-    moment = now or clock.now()
-    ComplianceRow.objects.filter(case=case).exclude(rule_id__in=[f.rule_id for f in findings]).delete()
-    for f in findings:
-        ComplianceRow.objects.update_or_create(
+def _projection(case: Case, findings: list[Finding], moment: datetime) -> tuple[list[ComplianceRow], CaseScore]:
+    """The rows ``refresh`` and ``rebuild_all`` write for one case: one per finding, and the case's score."""
+    rows = [
+        ComplianceRow(
             case=case,
+            organisation_id=case.organisation_id,
             rule_id=f.rule_id,
-            defaults={
-                "organisation_id": case.organisation_id,
-                "title": f.title,
-                "status": str(f.status),
-                "due_at": f.due.at if f.due else None,
-                "met_at": f.met_at,
-                "late": f.late,
-                "explanation": f.explanation,
-                "computed_at": moment,
-            },
+            title=f.title,
+            status=str(f.status),
+            due_at=f.due.at if f.due else None,
+            met_at=f.met_at,
+            late=f.late,
+            explanation=f.explanation,
+            computed_at=moment,
         )
+        for f in findings
+    ]
+    tally = Counter(r.status for r in rows)
+    score = CaseScore(
+        case=case,
+        organisation_id=case.organisation_id,
+        number=case.number,
+        score=review_score(tally[str(Status.OVERDUE)], tally[str(Status.MISSING)]),
+        overdue=tally[str(Status.OVERDUE)],
+        missing=tally[str(Status.MISSING)],
+        met=tally[str(Status.MET)],
+        computed_at=moment,
+    )
+    return rows, score
+
+
+def review_score(overdue: int, missing: int) -> int:
+    """案卷评查 score: 100, less 10 per overdue and 15 per missing item, never below 0."""
+    return max(0, 100 - 10 * overdue - 15 * missing)
+
+
+def refresh(case: Case, *, now: datetime | None = None) -> list[Finding]:
+    """Rebuild the case's projection rows from ``evaluate`` (the only writer of the projection), its score, and
+    the organisation's counts by difference. The case row is locked so two actions on one case cannot both apply
+    the same difference."""
+    moment = now or clock.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().prefetch_related(*EVALUATE_PREFETCH).get(pk=case.pk)
+        findings = evaluate(case, now=moment)
+        rows, score = _projection(case, findings, moment)
+        old = list(ComplianceRow.objects.filter(case=case).values_list("organisation_id", "rule_id", "status"))
+        difference = Counter((r.organisation_id, r.rule_id, r.status) for r in rows)
+        difference.subtract(Counter(old))
+        ComplianceRow.objects.filter(case=case).delete()
+        ComplianceRow.objects.bulk_create(rows)
+        CaseScore.objects.update_or_create(case=case, defaults=_score_fields(score))
+        _apply_counts(difference)
     return findings
 
 
-def rebuild_all(*, open_only: bool = False) -> int:
-    """Rebuild every case's rows (``lawtrace compliance rebuild``; ``lawtrace periodic`` with ``open_only``)."""
-    cases = Case.objects.all()
+def _score_fields(score: CaseScore) -> dict[str, object]:
+    return {f.attname: getattr(score, f.attname) for f in CaseScore._meta.concrete_fields if not f.primary_key}
+
+
+def _apply_counts(difference: Counter[tuple[int, str, str]]) -> None:
+    for (organisation_id, rule_id, status), change in difference.items():
+        if change == 0:
+            continue
+        key = {"organisation_id": organisation_id, "rule_id": rule_id, "status": status}
+        if not ComplianceCount.objects.filter(**key).update(count=F("count") + change):
+            ComplianceCount.objects.create(**key, count=change)
+
+
+def rebuild_all(*, open_only: bool = False, chunk: int = 1000) -> int:
+    """Rebuild every case's rows (``lawtrace compliance rebuild``; ``lawtrace periodic`` with ``open_only``), in
+    chunks of prefetched cases with one calendar, then recount the dashboard's counts from the rows."""
+    cases = Case.objects.order_by("pk")
     if open_only:
         cases = cases.exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_OPENED, CaseStatus.WITHDRAWN])
-    count = 0
-    for case in cases.iterator():
-        refresh(case)
-        count += 1
-    return count
+    ids = list(cases.values_list("pk", flat=True))
+    moment = clock.now()
+    calendar = working_calendar()
+    for start in range(0, len(ids), chunk):
+        batch = ids[start : start + chunk]
+        with transaction.atomic():
+            loaded = Case.objects.filter(pk__in=batch).select_for_update().prefetch_related(*EVALUATE_PREFETCH)
+            rows: list[ComplianceRow] = []
+            scores: list[CaseScore] = []
+            for case in loaded:
+                case_rows, score = _projection(case, evaluate(case, now=moment, calendar=calendar), moment)
+                rows += case_rows
+                scores.append(score)
+            ComplianceRow.objects.filter(case_id__in=batch).delete()
+            CaseScore.objects.filter(case_id__in=batch).delete()
+            ComplianceRow.objects.bulk_create(rows, batch_size=2000)
+            CaseScore.objects.bulk_create(scores, batch_size=2000)
+    recount()
+    return len(ids)
+
+
+def recount() -> None:
+    """Recompute the (organisation, rule, status) counts from the projection rows."""
+    with transaction.atomic():
+        ComplianceCount.objects.all().delete()
+        grouped = ComplianceRow.objects.values("organisation_id", "rule_id", "status").annotate(n=Count("pk"))
+        ComplianceCount.objects.bulk_create(
+            [
+                ComplianceCount(
+                    organisation_id=g["organisation_id"], rule_id=g["rule_id"], status=g["status"], count=g["n"]
+                )
+                for g in grouped
+            ],
+            batch_size=2000,
+        )

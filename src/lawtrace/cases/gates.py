@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from lawtrace import clock
 from lawtrace.cases.models import Case, CaseType, Phase, Procedure
-from lawtrace.rulebook.loader import Rulebook, load
+from lawtrace.rulebook.loader import Rulebook
+from lawtrace.rulebook.loader import at as rulebook_at
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ NEXT_PHASE = {Phase.INVESTIGATION: Phase.DECISION, Phase.DECISION: Phase.EXECUTI
 
 
 def blockers(case: Case, action: str) -> list[Blocker]:
-    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     found: list[Blocker] = []
     if action == "notify_rights" and not _investigated(case, rulebook):
         cited = "IMR-9" if "IMR-9" in rulebook else "WS-11"

@@ -155,6 +155,7 @@ class Case(models.Model):
         verbose_name = "案件"
         verbose_name_plural = "案件"
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at"], name="case_newest_first")]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "number"], name="unique_case_number"),
             models.UniqueConstraint(fields=["organisation", "year", "serial"], name="unique_case_serial"),
@@ -258,7 +259,47 @@ class ComplianceRow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "rule_id"], name="unique_compliance_row")]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [models.Index(fields=["organisation", "status"]), models.Index(fields=["status", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.rule_id} {self.status}"
+
+
+class CaseScore(models.Model):
+    """案卷评查 score of one case, derived from its projection rows and written with them by ``compliance.refresh``.
+
+    Kept as its own row so the supervision dashboard pages through scores with an index instead of grouping every
+    projection row of the subtree on each request."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="score")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=60)  # the case's 案号, copied for ordering
+    score = models.PositiveSmallIntegerField()
+    overdue = models.PositiveIntegerField()
+    missing = models.PositiveIntegerField()
+    met = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["score", "number"]), models.Index(fields=["number"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.score}"
+
+
+class ComplianceCount(models.Model):
+    """How many projection rows an organisation has per rule and status — the dashboard's counts, kept by
+    ``compliance.refresh`` (by difference) and recomputed from the rows by every ``rebuild_all``."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    rule_id = models.CharField(max_length=20)
+    status = models.CharField(max_length=16)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "rule_id", "status"], name="unique_compliance_count")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.rule_id} {self.status} {self.count}"

@@ -23,6 +23,6 @@ def version_for(organisation: Organisation, on: date) -> str:
 
 def param(rulebook: str, version: str, rule_id: str, key: str) -> Any:
     """A rule's parameter in the given rulebook version (e.g. APL-42 ``min_handlers``)."""
-    from lawtrace.rulebook.loader import load
+    from lawtrace.rulebook.loader import at
 
-    return load(rulebook).at_version(version).param(rule_id, key)
+    return at(rulebook, version).param(rule_id, key)

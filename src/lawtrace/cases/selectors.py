@@ -117,22 +117,42 @@ def compliance_rows(organisations: QuerySet) -> QuerySet:  # type: ignore[type-a
     return ComplianceRow.objects.filter(organisation__in=organisations)
 
 
-def case_review_scores(organisations: QuerySet, *, order: str = "score") -> list[dict]:  # type: ignore[type-arg]
-    """案卷评查 score per case, derived from its findings: 100, less 10 per overdue and 15 per missing item."""
-    from django.db.models import Count, Q
+def case_review_scores(organisations: QuerySet, *, order: str = "score") -> QuerySet:  # type: ignore[type-arg]
+    """案卷评查 score per case (``compliance.review_score`` of its findings), lowest first or by 案号."""
+    from lawtrace.cases.models import CaseScore
 
-    rows = (
-        compliance_rows(organisations)
-        .values("case_id", "case__number", "case__title", "organisation__name")
-        .annotate(
-            overdue=Count("pk", filter=Q(status="overdue")),
-            missing=Count("pk", filter=Q(status="missing")),
-            met=Count("pk", filter=Q(status="met")),
-        )
+    ordering = ["score", "number"] if order == "score" else ["number"]
+    return (
+        CaseScore.objects.filter(organisation__in=organisations)
+        .select_related("case", "organisation")
+        .order_by(*ordering)
     )
-    scored = [dict(r, score=max(0, 100 - 10 * r["overdue"] - 15 * r["missing"])) for r in rows]
-    key = {"score": lambda r: (r["score"], r["case__number"]), "number": lambda r: r["case__number"]}[order]
-    return sorted(scored, key=key)
+
+
+def compliance_counts(organisations: QuerySet, by: str) -> QuerySet:  # type: ignore[type-arg]
+    """Counts of findings by status, grouped by ``rule_id`` or ``organisation__name``, from the count table."""
+    from django.db.models import Sum
+
+    from lawtrace.cases.models import ComplianceCount
+
+    def total(status: str) -> Sum:
+        return Sum("count", filter=Q(status=status), default=0)
+
+    return (
+        ComplianceCount.objects.filter(organisation__in=organisations)
+        .values(by)
+        .annotate(overdue=total("overdue"), missing=total("missing"), due=total("due"), met=total("met"))
+        .order_by(by)
+    )
+
+
+def overdue_items(organisations: QuerySet, *, limit: int = 50) -> list:  # type: ignore[type-arg]
+    """Overdue items (earliest due first), then missing ones: each status asked for on its own so the
+    (status, due_at) index serves it."""
+    rows = compliance_rows(organisations).select_related("case", "organisation")
+    overdue = list(rows.filter(status="overdue").order_by("due_at")[:limit])
+    missing = list(rows.filter(status="missing").order_by("due_at", "pk")[: max(0, limit - len(overdue))])
+    return overdue + missing
 
 
 def my_due_items(user: User, *, within_working_days: int = 3) -> list:  # type: ignore[type-arg]

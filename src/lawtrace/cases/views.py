@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -66,29 +65,12 @@ def compliance_dashboard(request: HttpRequest) -> HttpResponse:
     organisations = organisations_where(_user(request), Action.SUPERVISE)
     if not organisations.exists():
         raise PermissionDenied("只有监督人员可以查看合规监督。")
-    rows = selectors.compliance_rows(organisations)
-
-    def counts(field: str) -> Any:
-        return (
-            rows.values(field)
-            .annotate(
-                overdue=Count("pk", filter=Q(status="overdue")),
-                missing=Count("pk", filter=Q(status="missing")),
-                due=Count("pk", filter=Q(status="due")),
-                met=Count("pk", filter=Q(status="met")),
-            )
-            .order_by(field)
-        )
-
     order = "number" if request.GET.get("order") == "number" else "score"
     scores = Paginator(selectors.case_review_scores(organisations, order=order), 20).get_page(request.GET.get("page"))
-    overdue = (
-        rows.filter(status__in=["overdue", "missing"]).select_related("case", "organisation").order_by("due_at")[:50]
-    )
     context = {
-        "by_rule": counts("rule_id"),
-        "by_org": counts("organisation__name"),
-        "overdue": overdue,
+        "by_rule": selectors.compliance_counts(organisations, "rule_id"),
+        "by_org": selectors.compliance_counts(organisations, "organisation__name"),
+        "overdue": selectors.overdue_items(organisations),
         "page": scores,
         "order": order,
         "query": f"order={order}",
@@ -224,9 +206,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _record_kinds(case: Case, user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     """The record kinds this person may make in the case, grouped by phase, current phase first ("制作记录")."""
     from lawtrace.records.services import may_make
-    from lawtrace.rulebook.loader import load
+    from lawtrace.rulebook.loader import at as rulebook_at
 
-    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     groups: dict[str, list[tuple[str, str]]] = {}
     skip = {"case", "case_file", "complaint", "lead", "case_opening_approval", "av_record", "disclosure_item"}
     for key, kind in rulebook.record_kinds.items():

@@ -18,14 +18,14 @@ from lawtrace.orgs.models import User
 from lawtrace.orgs.permissions import Action
 from lawtrace.orgs.selectors import require
 from lawtrace.records.models import Record
-from lawtrace.rulebook.loader import load
+from lawtrace.rulebook.loader import at as rulebook_at
 from lawtrace.rulebook.schema import RecordKind
 
 CLOSED = (CaseStatus.CLOSED, CaseStatus.WITHDRAWN, CaseStatus.NOT_OPENED, CaseStatus.TERMINATED)
 
 
 def record_kind(case: Case, kind: str) -> RecordKind:
-    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     try:
         return rulebook.record_kind(kind)
     except KeyError as e:
@@ -155,7 +155,7 @@ def may_make(actor: User, case: Case, kind: str) -> bool:
 
 def _rule_for(case: Case, kind: str) -> str:
     """The rule that requires this kind of record, for the refusal's citation."""
-    rulebook = load(case.rulebook).at_version(case.rulebook_version)
+    rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     for rule in rulebook:
         if rule.record is not None and rule.record.kind == kind:
             return rule.id
