@@ -17,6 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from lawtrace import clock
+from lawtrace.cases import deadline_rules
 from lawtrace.cases.models import Approval, Case, CaseScore, CaseStatus, CaseType, ComplianceCount, ComplianceRow
 from lawtrace.rulebook.calendar import Due, WorkingCalendar
 from lawtrace.rulebook.deadlines import STATUS_LABELS, Period, Status, due_date, judge
@@ -123,24 +124,15 @@ def _urgent_request(ctx: _Context) -> Finding | None:
     return ctx.timed("IMR-8b", ctx.case.opened_at, request.at if request else None, looked)
 
 
-def _case_period(ctx: _Context) -> Finding | None:
-    if ctx.case.case_type != CaseType.PENALTY or ctx.case.opened_at is None or "APL-60" not in ctx.rulebook:
-        return None
-    signed = [r for r in ctx.case.records.all() if r.kind == "penalty_decision" and r.signed_at is not None]  # type: ignore[attr-defined]
-    decision = min(signed, key=lambda r: r.signed_at, default=None)
-    if decision is None:
-        return ctx.timed("APL-60", ctx.case.opened_at, None, ["行政处罚决定书：尚无"])
-    looked = [f"行政处罚决定书（签署于 {_local(decision.signed_at)}）"]
-    return ctx.timed("APL-60", ctx.case.opened_at, decision.signed_at, looked)
-
-
 CHECKS: list[Callable[[_Context], Finding | None]] = [
     _handlers,
     _limitation_date,
     _opening_approval,
     _urgent_request,
-    _case_period,
 ]
+
+# Rules judged by the checks above; every other deadline rule goes through ``deadline_rules``.
+HAND_WRITTEN = frozenset({"APL-42", "APL-36", "IMR-8", "WS-10", "IMR-8b"})
 
 
 # What evaluate reads, for callers that load many cases at once (a query per case otherwise).
@@ -151,7 +143,12 @@ def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalend
     """Every finding for the case under the rulebook version it was opened with."""
     rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     ctx = _Context(case, rulebook, calendar or working_calendar(), now or clock.now())
-    return [f for check in CHECKS if (f := check(ctx)) is not None]
+    found = [f for check in CHECKS if (f := check(ctx)) is not None]
+    # Audio/video rules (WS-12/13/21/22, IMR-10…13/21/22) are judged by the evidence app.
+    from lawtrace.evidence.rules import evidence_findings
+
+    av_findings = evidence_findings(case, rulebook=rulebook, calendar=ctx.calendar, now=ctx.now)
+    return found + deadline_rules.findings(ctx, skip=HAND_WRITTEN) + av_findings
 
 
 def _projection(case: Case, findings: list[Finding], moment: datetime) -> tuple[list[ComplianceRow], CaseScore]:
