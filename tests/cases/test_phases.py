@@ -28,7 +28,8 @@ def _record(s: dict, kind: str, content: dict, when=None, actor=None):  # type: 
     record = records.add_record(
         actor=actor, case=s["case"], kind=kind, occurred_at=when or clock.now() - timedelta(minutes=5), content=content
     )
-    return records.sign_record(actor=actor, record=record)
+    signer = s["head"] if kind in records.SIGNERS else actor  # decisions and approvals: the head's signature
+    return records.sign_record(actor=signer, record=record)
 
 
 def _refused_with(s: dict, rule: str) -> None:
@@ -177,7 +178,6 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
 def test_APL_57_large_fine_needs_collective_discussion(s: dict) -> None:
     from lawtrace.cases.gates import blockers
 
-    o1 = str(s["officer"].pk)
     _record(
         s,
         "penalty_decision",
@@ -192,7 +192,7 @@ def test_APL_57_large_fine_needs_collective_discussion(s: dict) -> None:
             "authority_seal": "sealed",
             "document_number": "1号",
             "head_opinion": "同意",
-            "signed_by": o1,
+            "signed_by": str(s["head"].pk),
             "signed_at": clock.now().isoformat(),
             "fine_fen": 20000000,
         },

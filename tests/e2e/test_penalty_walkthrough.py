@@ -77,9 +77,15 @@ class Walk:
         self.page.goto(self.case_url)
 
     def record(
-        self, kind: str, values: dict[str, Value], name: str | None = None, then: dict[str, Value] | None = None
+        self,
+        kind: str,
+        values: dict[str, Value],
+        name: str | None = None,
+        then: dict[str, Value] | None = None,
+        sign: bool = True,
     ) -> None:
-        """From the case page: pick the kind, 制作记录, fill, 保存, then 签署 on the record page."""
+        """From the case page: pick the kind, 制作记录, fill, 保存, then 签署 on the record page (unless the
+        head signs it: decisions and approvals)."""
         page = self.page
         self.case()
         page.get_by_label("记录种类").select_option(label=kind)
@@ -93,10 +99,26 @@ class Walk:
             self.shot(f"{name}-form")
         page.get_by_role("button", name="保存").click()
         page.get_by_text(f"已制作{kind}，请核对后签署。").wait_for()
+        if not sign:
+            assert page.get_by_text("待行政机关负责人签署后生效").is_visible()
+            assert page.get_by_role("button", name="签署", exact=True).count() == 0
+            return
         page.get_by_role("button", name="签署", exact=True).click()
         page.get_by_text("已签署，并记入台账。").wait_for()
         if name:
             self.shot(name)
+
+    def sign_from_workbench(self, kind: str, name: str) -> None:
+        """The head opens 工作台, finds the draft under 待我签署, reads it and signs it."""
+        page = self.page
+        page.goto(self.case_url.split("/cases/")[0] + "/")
+        waiting = page.locator(".card", has=page.get_by_role("heading", name="待我签署"))
+        waiting.get_by_role("link", name=kind).first.click()
+        page.get_by_role("heading", name=kind).wait_for()
+        self.shot(f"{name}-to-sign")
+        page.get_by_role("button", name="签署", exact=True).click()
+        page.get_by_text("已签署，并记入台账。").wait_for()
+        self.shot(name)
 
     def advance(self, phase: str) -> None:
         page = self.page
@@ -314,7 +336,13 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
                 "已告知当事人决定将依法公开": True,
             },
             name="decision",
+            sign=False,
         )
+        head = Walk(browser, server, "zlq-head", case_url, output_dir)
+        try:
+            head.sign_from_workbench("行政处罚决定书", "decision")
+        finally:
+            head.close()
         officer.case()
         assert "各项条件均已满足" in officer.next_phase_card()
         officer.advance("送达执行")
@@ -362,17 +390,20 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
                 "批准时间": _at(now - timedelta(minutes=1)),
             },
             name="closing-report",
+            sign=False,
         )
         officer.case()
-        assert "各项条件均已满足" in officer.next_phase_card()
         officer.shot("case-before-closing")
     finally:
         officer.close()
 
-    # -- the bureau head closes the case ---------------------------------------------------------------------------
+    # -- the bureau head approves the closing report and closes the case -------------------------------------------
     head = Walk(browser, server, "zlq-head", case_url, output_dir)
     try:
         page = head.page
+        head.sign_from_workbench("结案报告（结案审批表）", "closing-report")
+        head.case()
+        assert "各项条件均已满足" in head.next_phase_card()
         head.advance("结案")
         status = page.locator(".page-title .badge").first
         assert status.inner_text() == "已结案"

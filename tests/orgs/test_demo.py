@@ -56,3 +56,18 @@ def test_demo_has_an_expired_certificate_and_every_role() -> None:
         "supervisor",
         "administrator",
     } <= roles
+
+
+def test_demo_cases_span_the_phases_and_show_findings() -> None:
+    """Cases in every phase of both rulebooks, one closed clean, and findings a supervisor would find: an urgent
+    start whose approval came late (IMR-8b) and a retained service with no witness (IMR-17.3)."""
+    from lawtrace.cases.models import Case, ComplianceRow
+
+    call_command("demo", stdout=StringIO())
+    phases = set(Case.objects.values_list("phase", flat=True))
+    assert {"opening", "investigation", "execution", "closed"} <= phases
+    assert set(Case.objects.values_list("rulebook", flat=True)) == {"inner-mongolia-2025", "wenshang-2019"}
+    findings = set(ComplianceRow.objects.exclude(status="met").values_list("rule_id", "status"))
+    assert {("IMR-8b", "overdue"), ("IMR-17.3", "missing")} <= findings
+    closed = Case.objects.get(status="closed")
+    assert not ComplianceRow.objects.filter(case=closed).exclude(status="met").exists()

@@ -149,3 +149,73 @@ def test_record_page_shows_names_labels_and_yuan_not_stored_ids(s: dict) -> None
     assert s["officer2"].full_name in page  # recorder, by name
     assert "当事人" in page and "已签名" in page  # choice and signature labels
     assert ">party<" not in page and ">signed<" not in page
+
+
+def test_IMR_17_3_retained_service_form_offers_the_modes_fields_and_a_missing_witness_is_a_finding(s: dict) -> None:
+    """The 送达回证 form shows each service mode's own fields; a retained service recorded without a witness is
+    accepted as what happened, and the compliance panel reports IMR-17.3 missing, naming the witness."""
+    from django.test import Client
+
+    from lawtrace.cases.compliance import evaluate
+    from lawtrace.rulebook.deadlines import Status
+    from tests.cases.record_content import filled
+
+    case = s["case"]
+    officer = Client()
+    officer.force_login(s["officer"])
+    page = officer.get(f"/cases/{case.pk}/records/new/service_receipt/").content.decode()
+    assert "见证人" in page and "拒收事由" in page and 'data-mode="retained"' in page
+    now = timezone.now() - timedelta(minutes=5)
+    content = filled(case, "service_receipt", s["officer"], now, mode="retained", refusal_reason="拒绝签收")
+    record = services.add_record(
+        actor=s["officer"], case=case, kind="service_receipt", occurred_at=now, content=content
+    )
+    services.sign_record(actor=s["officer"], record=record)
+    finding = next(f for f in evaluate(case) if f.rule_id == "IMR-17.3")
+    assert finding.status is Status.MISSING and "见证人" in finding.note
+    witnessed = {
+        **content,
+        "witness": "王某（社区工作人员）",
+        "witness_signature": "signed",
+        "server_signature": ["signed"],
+    }
+    witnessed |= {"place": "当事人住所", "refusal_date": now.date().isoformat(), "retained_at": now.isoformat()}
+    correction = services.correct_record(
+        actor=s["officer"], original=record, content=witnessed, occurred_at=now, reason="补记见证人"
+    )
+    services.sign_record(actor=s["officer"], record=correction)
+    assert next(f for f in evaluate(case) if f.rule_id == "IMR-17.3").status is Status.MET
+    detail = officer.get(f"/records/{record.pk}/").content.decode()
+    assert "拒收事由" in detail  # the mode's fields are labelled on the record page
+
+
+def test_the_decision_is_signed_by_the_head_it_names_not_by_the_handler(s: dict) -> None:
+    """行政处罚决定书: handlers draft it, the bureau head named as 签发人 signs it (and it waits on their
+    workbench); a handler's or another head's signature is refused and writes nothing."""
+    from lawtrace.orgs.models import Role
+    from tests.cases.record_content import filled
+    from tests.factories import make_person
+
+    case = s["case"]
+    now = timezone.now() - timedelta(minutes=5)
+    content = filled(case, "penalty_decision", s["officer"], now, signed_by=str(s["head"].pk))
+    draft = services.add_record(
+        actor=s["officer"], case=case, kind="penalty_decision", occurred_at=now, content=content
+    )
+    head = Client()
+    head.force_login(s["head"])
+    assert "待我签署" in head.get("/").content.decode()
+    other_head = make_person(s["county"], Role.BUREAU_HEAD)
+    before = Entry.objects.count()
+    with pytest.raises(PermissionRefused):
+        services.sign_record(actor=s["officer"], record=draft)
+    with pytest.raises(Refused, match="应由其本人签署"):
+        services.sign_record(actor=other_head, record=draft)
+    assert Entry.objects.count() == before and Record.objects.get(pk=draft.pk).status == Record.Status.DRAFT
+    officer = Client()
+    officer.force_login(s["officer"])
+    assert "待行政机关负责人签署" in officer.get(f"/records/{draft.pk}/").content.decode()
+    head.post(f"/records/{draft.pk}/sign/")
+    signed = Record.objects.get(pk=draft.pk)
+    assert signed.status == Record.Status.SIGNED and signed.signed_by == s["head"]
+    assert "待我签署" not in head.get("/").content.decode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from lawtrace import clock
-from lawtrace.cases import deadline_rules
+from lawtrace.cases import deadline_rules, record_rules
 from lawtrace.cases.models import Approval, Case, CaseScore, CaseStatus, CaseType, ComplianceCount, ComplianceRow
 from lawtrace.rulebook.calendar import Due, WorkingCalendar
 from lawtrace.rulebook.deadlines import STATUS_LABELS, Period, Status, due_date, judge
@@ -144,11 +144,29 @@ def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalend
     rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     ctx = _Context(case, rulebook, calendar or working_calendar(), now or clock.now())
     found = [f for check in CHECKS if (f := check(ctx)) is not None]
-    # Audio/video rules (WS-12/13/21/22, IMR-10…13/21/22) are judged by the evidence app.
-    from lawtrace.evidence.rules import evidence_findings
+    found += deadline_rules.findings(ctx, skip=HAND_WRITTEN)
+    found += record_rules.findings(ctx, skip=set(HAND_WRITTEN))
+    return _one_per_rule(found)
 
-    av_findings = evidence_findings(case, rulebook=rulebook, calendar=ctx.calendar, now=ctx.now)
-    return found + deadline_rules.findings(ctx, skip=HAND_WRITTEN) + av_findings
+
+SEVERITY = {Status.OVERDUE: 4, Status.MISSING: 3, Status.DUE: 2, Status.WAIVED: 1, Status.MET: 0}
+
+
+def _one_per_rule(found: list[Finding]) -> list[Finding]:
+    """A rule judged twice (its deadline and its record's fields) is reported once: the worse status, both notes."""
+    by_rule: dict[str, Finding] = {}
+    for finding in found:
+        first = by_rule.get(finding.rule_id)
+        if first is None:
+            by_rule[finding.rule_id] = finding
+            continue
+        if SEVERITY.get(finding.status, 0) > SEVERITY.get(first.status, 0):
+            worse, other = finding, first
+        else:
+            worse, other = first, finding
+        note = "；".join(n for n in (worse.note, other.note) if n)
+        by_rule[finding.rule_id] = replace(worse, note=note, looked_at=[*worse.looked_at, *other.looked_at])
+    return list(by_rule.values())
 
 
 def _projection(case: Case, findings: list[Finding], moment: datetime) -> tuple[list[ComplianceRow], CaseScore]:

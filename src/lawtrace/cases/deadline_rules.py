@@ -226,6 +226,7 @@ def _excluded(ctx: _Context, rule_id: str, records: list[Record]) -> tuple[tuple
     """The rule's excluded periods from pause records; an open one is closed at today (earliest possible due)."""
     today = timezone.localtime(ctx.now).date()
     periods, still_open = [], False
+    periods_by_start: dict[tuple[str, date], tuple[str, date | None]] = {}
     for block in _pause_blocks(ctx, rule_id):
         kind = block.record or "excluded_period"
         first_field, last_field = PAUSE_FIELDS.get(kind, ("start_on", "end_on"))
@@ -239,8 +240,13 @@ def _excluded(ctx: _Context, rule_id: str, records: list[Record]) -> tuple[tuple
             if start is None:
                 continue
             end = _as_date(record.content.get(last_field))
-            still_open = still_open or end is None
-            periods.append(ExcludedPeriod(start, max(start, end or today), block.reasons[reason]))
+            known = periods_by_start.get((kind, start))
+            if known is not None and known[1] is not None and end is None:
+                continue  # the resumption (the same pause with its end) stands for the open one
+            periods_by_start[(kind, start)] = (block.reasons[reason], end)
+    for (_, start), (label, end) in periods_by_start.items():
+        still_open = still_open or end is None
+        periods.append(ExcludedPeriod(start, max(start, end or today), label))
     return tuple(sorted(periods, key=lambda p: p.start)), still_open
 
 

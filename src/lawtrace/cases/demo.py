@@ -120,6 +120,7 @@ def load_cases(*, today: date) -> None:
             handler_opinion="",
             violation_ended_on=start + timedelta(days=19),
         )
+    _retained_without_witness(xlht, o1, o2, unit, head, start + timedelta(days=12))
     with clock.frozen_at(_at(start + timedelta(days=25), 9)):
         declined = services.register_complaint(
             actor=_u("ws", "officer1"),
@@ -167,13 +168,20 @@ def _signed(actor: User, case: Case, kind: str, when: datetime, content: dict[st
             occurred_at=when - timedelta(minutes=30),
             content=content,  # type: ignore[arg-type]
         )
+    signer = actor
+    if kind in records.SIGNERS:  # decisions and approvals are signed by the head the draft names
+        named = next(content[f] for f in records.SIGNER_FIELDS if content.get(f))
+        signer = User.objects.get(pk=str(named))
     with clock.frozen_at(when + timedelta(minutes=5)):
-        records.sign_record(actor=actor, record=record)
+        records.sign_record(actor=signer, record=record)
 
 
-def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer: User, day: date) -> None:
+def _investigate_and_decide(
+    case: Case, o1: User, o2: User, head: User, reviewer: User, day: date, *, number: int = 3, retained: bool = False
+) -> None:
     """The 康宁 case: questioning, on-site inspection, rights notice, statement, legal review, decision, service,
-    payment — then it waits in 送达执行 for its closing report."""
+    payment — then it waits in 送达执行 for its closing report. ``retained``: the decision is left at the party's
+    premises after a refusal, and the officers record no witness (a finding: IMR-17.3)."""
     party = str(case.parties.get().pk)
     officers = [str(o1.pk), str(o2.pk)]
     numbers = "、".join(h.certificate.number for h in case.handlers.all())
@@ -210,6 +218,7 @@ def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer
             "officers": officers,
             "certificate_numbers": numbers,
             "certificates_shown": True,
+            "rights_told": True,
             "recorder": str(o2.pk),
             "content": "问：你店是否存在将保健品按药品刷医保卡结算的情况？答：有，今年一季度约两百笔。……",
             "subject_signature": "signed",
@@ -235,7 +244,7 @@ def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer
             "intended_penalty": "责令退回12,640元，处罚款25,280元",
             "rights": "陈述、申辩及要求听证的权利",
             "issued_at": _at(notice_day, 9, 30).isoformat(),
-            "document_number": "锡市医保告〔2026〕5号",
+            "document_number": f"锡市医保告〔2026〕{number + 2}号",
             "intended_fine_fen": 2528000,
         },
     )
@@ -294,7 +303,7 @@ def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer
             "authority_name": "锡林浩特市医疗保障局",
             "decided_on": decided.isoformat(),
             "authority_seal": "sealed",
-            "document_number": "锡市医保罚〔2026〕3号",
+            "document_number": f"锡市医保罚〔2026〕{number}号",
             "head_opinion": "同意",
             "signed_by": str(head.pk),
             "signed_at": _at(decided, 15).isoformat(),
@@ -312,12 +321,61 @@ def _investigate_and_decide(case: Case, o1: User, o2: User, head: User, reviewer
         _at(decided + timedelta(days=1), 10),
         {
             "document_name": "行政处罚决定书",
-            "document_number": "锡市医保罚〔2026〕3号",
+            "document_number": f"锡市医保罚〔2026〕{number}号",
             "mode": "direct",
-            "recipient": "赵某某（店长）",
+            "recipient": party,
             "served_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
             "servers": officers,
-        },
+            "recipient_signature": "signed",
+            "server_signature": ["signed"],
+            "place": "当事人经营场所",
+            "authority_seal": "sealed",
+        }
+        | (
+            {
+                "mode": "retained",
+                "refusal_reason": "当事人法定代表人拒绝签收",
+                "retained_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
+                "place": "当事人经营场所",
+                "server_signature": ["signed"],
+            }
+            if retained
+            else {}
+        ),
+    )
+
+
+def _retained_without_witness(
+    organisation: Organisation, o1: User, o2: User, unit: User, head: User, day: date
+) -> None:
+    """A case with a finding: the decision was left at the premises after a refusal, with no witness recorded."""
+    with clock.frozen_at(_at(day, 10)):
+        case = services.register_case(
+            actor=o2,
+            organisation=organisation,
+            case_type=CaseType.PENALTY,
+            source=CaseSource.EX_OFFICIO,
+            title="锡林浩特市某骨科医院涉嫌分解住院骗取医保基金",
+            facts="智能监控提示该院2026年第一季度15日内再入院比例异常。",
+            parties=[
+                services.PartyInput(
+                    kind=PartyKind.LEGAL,
+                    name="锡林浩特市安康骨科医院有限公司",
+                    credit_code=_credit_code("91152502MA0N4P2Q7"),
+                    representative="钱某某",
+                    address="锡林浩特市某大街",
+                )
+            ],
+            handlers=[o2, o1],
+            handler_opinion="建议立案调查。",
+            violation_ended_on=day - timedelta(days=30),
+        )
+    with clock.frozen_at(_at(day, 15)):
+        services.give_unit_opinion(actor=unit, case=case, approve=True, opinion="同意立案。")
+    with clock.frozen_at(_at(day + timedelta(days=1), 9)):
+        services.decide_opening(actor=head, case=case, approve=True, opinion="同意立案。")
+    _investigate_and_decide(
+        case, o2, o1, head, _u("xlht", "reviewer"), day + timedelta(days=2), number=4, retained=True
     )
 
 

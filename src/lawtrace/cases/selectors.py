@@ -111,6 +111,25 @@ def awaiting_my_approval(user: User) -> list[Case]:
     return waiting
 
 
+def awaiting_my_signature(user: User) -> list:  # type: ignore[type-arg]
+    """Drafts waiting for this head's signature: decisions and approvals the handlers prepared (records.SIGNERS),
+    naming this person as the one to sign or naming nobody."""
+    from lawtrace.orgs.selectors import organisations_where
+    from lawtrace.records.models import Record
+    from lawtrace.records.services import SIGNER_FIELDS, SIGNERS
+
+    drafts: list[Record] = []
+    for kind, action in SIGNERS.items():
+        organisations = organisations_where(user, action)
+        drafts += (
+            Record.objects.filter(kind=kind, status=Record.Status.DRAFT, case__organisation__in=organisations)
+            .exclude(case__status__in=["closed", "withdrawn", "not_opened", "terminated", "transferred"])
+            .select_related("case")
+        )
+    mine = [r for r in drafts if all(str(r.content.get(f, user.pk)) == str(user.pk) for f in SIGNER_FIELDS)]
+    return sorted(mine, key=lambda r: r.created_at)
+
+
 def compliance_rows(organisations: QuerySet) -> QuerySet:  # type: ignore[type-arg]
     from lawtrace.cases.models import ComplianceRow
 

@@ -53,6 +53,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "today": today,
             "my_cases": selectors.my_open_cases(user)[:10],
             "awaiting": selectors.awaiting_my_approval(user)[:10],
+            "to_sign": selectors.awaiting_my_signature(user)[:10],
             "due_items": selectors.my_due_items(user),
         },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from lawtrace.cases.models import Case
 from lawtrace.orgs.models import User
-from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind
+from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind, ServiceMode
 
 SIGNATURE_CHOICES = [("", "—"), ("signed", "已签名"), ("sealed", "已盖章"), ("refused", "拒绝签名（已注明）")]
 
@@ -66,13 +67,22 @@ class RecordForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, *args: Any, spec: RecordKind, case: Case, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        spec: RecordKind,
+        case: Case,
+        modes: Mapping[str, ServiceMode] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.spec = spec
         for name, field_spec in spec.required_fields.items():
             self.fields[name] = _field(field_spec, True, case)
         for name, field_spec in spec.optional_fields.items():
             self.fields[name] = _field(field_spec, False, case)
+        if modes and "mode" in spec.fields:
+            self._add_mode_fields(modes, case)
         for field in self.fields.values():
             w = field.widget
             w.attrs.setdefault(
@@ -83,6 +93,21 @@ class RecordForm(forms.Form):
                 if isinstance(w, forms.Select)
                 else "form-control",
             )
+
+    def _add_mode_fields(self, modes: Mapping[str, ServiceMode], case: Case) -> None:
+        """A service mode's own fields (留置送达: 拒收事由, 见证人…), shown for that mode. Not required by the form:
+        the record must say what really happened, and a missing witness is a finding citing the rule."""
+        for mode_name, mode in modes.items():
+            for name, field_spec in mode.fields.items():
+                field = self.fields.get(name)
+                if field is None:
+                    field = self.fields[name] = _field(field_spec, False, case)
+                    field.help_text = ""
+                shown_for = field.widget.attrs.get("data-mode", "").split()
+                field.widget.attrs["data-mode"] = " ".join([*shown_for, mode_name])
+                if name in mode.required_fields:
+                    needed = f"{mode.name}须填写"
+                    field.help_text = f"{field.help_text}；{needed}" if field.help_text else needed
 
     def content(self) -> dict[str, Any]:
         """JSON-safe values: dates as ISO text, people and parties as id strings, money in fen."""

@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lawtrace import clock
+from lawtrace.cases import compliance, record_effects
 from lawtrace.cases.models import Case, CaseStatus
 from lawtrace.cases.selectors import is_handler
 from lawtrace.errors import PermissionRefused, Refused
@@ -47,6 +49,47 @@ def missing_fields(spec: RecordKind, content: dict[str, Any]) -> list[str]:
 MAKERS = {"legal_review_opinion": Action.LEGAL_REVIEW}
 
 
+# Records the handlers draft and a head signs: the decision is signed by a head with the power to decide (APL-57,
+# IMR-16/WS-16: the head's signature with its time), approvals of extension, suspension, termination and closing
+# by a head who approves (NHSA-EXT, NHSA-SUSPEND, NHSA-CLOSE). The signature is the head's own act in the system.
+SIGNERS = {
+    "penalty_decision": Action.SIGN_DECISION,
+    "extension_approval": Action.APPROVE,
+    "suspension_decision": Action.APPROVE,
+    "termination_decision": Action.APPROVE,
+    "closing_report": Action.APPROVE,
+    "deferred_payment_approval": Action.APPROVE,
+}
+# Fields where the draft names the head who is to sign; the signature must be that person's.
+SIGNER_FIELDS = ("signed_by", "approved_by")
+
+
+def _require_signer(actor: User, record: Record) -> None:
+    case = record.case
+    if (action := SIGNERS.get(record.kind)) is None:
+        _require_maker(actor, case, record.kind)
+        return
+    if case.status in CLOSED:
+        raise Refused(f"案件{case.get_status_display()}，不能再签署记录。")
+    try:
+        require(actor, action, case.organisation)
+    except PermissionRefused:
+        raise PermissionRefused(f"{record.kind_name}须由行政机关负责人签署。") from None
+    named = next((record.content[f] for f in SIGNER_FIELDS if record.content.get(f)), None)
+    if named is not None and str(named) != str(actor.pk):
+        person = User.objects.filter(pk=named).first()
+        raise Refused(f"{record.kind_name}载明的签发（批准）人为{person or named}，应由其本人签署。")
+
+
+def may_sign(actor: User, record: Record) -> bool:
+    """Whether the person may sign this draft (for the button)."""
+    try:
+        _require_signer(actor, record)
+    except Refused:
+        return False
+    return record.status == Record.Status.DRAFT
+
+
 def _require_maker(actor: User, case: Case, kind: str) -> None:
     if (action := MAKERS.get(kind)) is not None:
         require(actor, action, case.organisation)
@@ -77,6 +120,8 @@ def add_record(
     now = clock.now()
     if occurred_at > now:
         raise Refused("发生时间不能晚于现在。")
+    today = timezone.localtime(now).date()
+    record_effects.check_content(case, kind, content, today, replacing=corrects.pk if corrects else None)
     record = Record(
         case=case,
         kind=kind,
@@ -109,9 +154,10 @@ def add_record(
 def sign_record(*, actor: User, record: Record) -> Record:
     """Sign a draft; from then on it can only be corrected by a new record."""
     record = Record.objects.select_for_update().select_related("case").get(pk=record.pk)
-    _require_maker(actor, record.case, record.kind)
+    _require_signer(actor, record)
     if record.status == Record.Status.SIGNED:
         raise Refused("该记录已签署，不能再次签署；如有错误请制作更正记录。")
+    record_effects.check_before_signing(record.case, record.kind, record.content)
     record.status, record.signed_by, record.signed_at = Record.Status.SIGNED, actor, clock.now()
     record.save(update_fields=["status", "signed_by", "signed_at"])
     append(
@@ -121,6 +167,8 @@ def sign_record(*, actor: User, record: Record) -> Record:
         case_number=record.case.number,
         payload={"record": str(record.pk), "content": record.content_hash},
     )
+    case = record_effects.apply_after_signing(actor, record.case, record.kind, record.content)
+    compliance.refresh(case)  # a signed record can meet (or miss) a rule: the dashboards follow at once
     return record
 
 

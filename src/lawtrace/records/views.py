@@ -14,6 +14,7 @@ from lawtrace.orgs.models import User
 from lawtrace.records import services
 from lawtrace.records.forms import RecordForm, display
 from lawtrace.records.models import Record
+from lawtrace.rulebook.loader import at as rulebook_at
 
 
 def _user(request: HttpRequest) -> User:
@@ -34,7 +35,8 @@ def new_record(request: HttpRequest, case_pk: int, kind: str) -> HttpResponse:
     initial = {}
     if corrects:
         initial = {k: v for k, v in corrects.content.items() if not isinstance(v, list)}
-    form = RecordForm(request.POST or None, spec=spec, case=case, initial=initial)
+    modes = rulebook_at(case.rulebook, case.rulebook_version).service_modes
+    form = RecordForm(request.POST or None, spec=spec, case=case, initial=initial, modes=modes)
     reason = request.POST.get("correction_reason", "")
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,11 +78,12 @@ def new_record(request: HttpRequest, case_pk: int, kind: str) -> HttpResponse:
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(Record.objects.filter(case__in=visible_cases(_user(request))), pk=pk)
     spec = services.record_kind(record.case, record.kind)
-    labels = {
-        **{k: str(v.label) for k, v in spec.optional_fields.items()},
-        **{k: str(v.label) for k, v in spec.required_fields.items()},
-    }
-    fields = {**spec.optional_fields, **spec.required_fields}
+    fields = dict(spec.fields)
+    if mode := record.content.get("mode"):  # a service mode's own fields (留置送达: 见证人…)
+        modes = rulebook_at(record.case.rulebook, record.case.rulebook_version).service_modes
+        if mode in modes:
+            fields = {**modes[mode].fields, **fields}
+    labels = {k: str(v.label) for k, v in fields.items()}
     rows = [(labels.get(k, k), display(fields.get(k), v, record.case)) for k, v in record.content.items()]
     return render(
         request,
@@ -89,6 +92,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "rows": rows,
             "can_act": services.may_make(_user(request), record.case, record.kind),
+            "can_sign": services.may_sign(_user(request), record),
+            "signer_needed": record.kind in services.SIGNERS and record.status == Record.Status.DRAFT,
             "corrections": record.corrections.all(),
         },
     )

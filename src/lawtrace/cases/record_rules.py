@@ -1,0 +1,79 @@
+"""Record rules judged from the records the case has: a record a rule governs must hold the fields that rule
+requires — including a service mode's own fields (留置送达: 拒收事由, 见证人…; 邮寄送达: 付邮凭证…).
+
+A record is accepted when its *kind's* required fields are filled (``records.services.add_record``), because the
+record must say what really happened; what a *rule* further requires of it (a witness for a retained service,
+IMR-17.3/WS-17.3) is judged here and shown as missing, citing the rule. Whether a record that does not exist was
+needed depends on the course of the case, and is left to the gates of the phase and to the deadline rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lawtrace.cases.deadline_rules import effective_records
+from lawtrace.rulebook.deadlines import Status
+from lawtrace.rulebook.schema import RecordRequirement, Rule
+
+if TYPE_CHECKING:
+    from lawtrace.cases.compliance import Finding, _Context
+    from lawtrace.records.models import Record
+
+
+def findings(ctx: _Context, skip: set[str]) -> list[Finding]:
+    records = effective_records(ctx.case)
+    out = []
+    for rule in ctx.rulebook:
+        if rule.id in skip or not _applies(rule, ctx):
+            continue
+        if (finding := _judge(ctx, rule, records)) is not None:
+            out.append(finding)
+    return out
+
+
+def _applies(rule: Rule, ctx: _Context) -> bool:
+    if rule.applies_to and ctx.case.case_type not in rule.applies_to:
+        return False
+    return not rule.procedures or ctx.case.procedure in rule.procedures
+
+
+def required_fields(ctx: _Context, requirement: RecordRequirement) -> dict[str, str]:
+    """Field name → label that the rule requires of a record (its own list, plus the service mode's fields)."""
+    kind = ctx.rulebook.record_kind(requirement.kind)
+    labels = {name: str(spec.label) for name, spec in kind.fields.items()}
+    wanted = {name: labels.get(name, name) for name in requirement.required_fields}
+    if requirement.service_mode is not None:
+        mode = ctx.rulebook.service_mode(requirement.service_mode)
+        wanted |= {name: str(spec.label) for name, spec in mode.required_fields.items()}
+    return wanted
+
+
+def governed(requirement: RecordRequirement, records: list[Record]) -> list[Record]:
+    """The case's records this requirement speaks of (of its kind, and of its service mode if it names one)."""
+    if requirement.condition is not None and requirement.service_mode is None:
+        return []  # a condition this module cannot judge: not guessed
+    return [
+        r
+        for r in records
+        if r.kind == requirement.kind
+        and (requirement.service_mode is None or r.content.get("mode") == requirement.service_mode)
+    ]
+
+
+def _judge(ctx: _Context, rule: Rule, records: list[Record]) -> Finding | None:
+    looked: list[str] = []
+    gaps: list[str] = []
+    for requirement in rule.records:
+        wanted = required_fields(ctx, requirement)
+        if not wanted:
+            continue
+        for record in governed(requirement, records):
+            looked.append(f"{record.kind_name}（{record.content.get('document_number') or record.pk}）")
+            empty = [label for name, label in wanted.items() if record.content.get(name) in (None, "", [], False)]
+            if empty:
+                gaps.append(f"{record.kind_name}缺少：{'、'.join(empty)}")
+    if not looked:
+        return None
+    if gaps:
+        return ctx.finding(rule.id, Status.MISSING, looked_at=looked, note="；".join(gaps))
+    return ctx.finding(rule.id, Status.MET, looked_at=looked)
