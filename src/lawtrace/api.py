@@ -18,7 +18,10 @@ api = NinjaAPI(
 )
 
 # (prefix, "module:attribute") — added once, in this order.
-ROUTERS: list[tuple[str, str]] = []
+ROUTERS: list[tuple[str, str]] = [
+    ("disclosure/", "lawtrace.disclosure.api:router"),
+    ("evidence/", "lawtrace.evidence.api:router"),
+]
 
 for prefix, target in ROUTERS:
     module_name, attribute = target.split(":")

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "lawtrace.rulebook",
     "lawtrace.cases",
     "lawtrace.records",
+    "lawtrace.disclosure",
+    "lawtrace.evidence",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +150,10 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Evidence uploads (lawtrace.evidence, tus 1.0): the largest file accepted, and how long an upload may sit
+# untouched before the periodic cleanup removes its partial data.
+LAWTRACE_UPLOAD_MAX_BYTES = env.int("LAWTRACE_UPLOAD_MAX_BYTES", default=64 * 1024**3)
+LAWTRACE_UPLOAD_EXPIRY_HOURS = env.int("LAWTRACE_UPLOAD_EXPIRY_HOURS", default=24)
 # Serve the vendored assets straight from the package in development and in the one-command demo; a production
 # deployment runs `collectstatic` and the same middleware serves STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True

@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("lawtrace.ledger.urls")),
     path("", include("lawtrace.cases.urls")),
     path("", include("lawtrace.records.urls")),
+    path("", include("lawtrace.disclosure.urls")),
+    path("", include("lawtrace.evidence.urls")),
 ]

@@ -136,7 +136,16 @@ HAND_WRITTEN = frozenset({"APL-42", "APL-36", "IMR-8", "WS-10", "IMR-8b"})
 
 
 # What evaluate reads, for callers that load many cases at once (a query per case otherwise).
-EVALUATE_PREFETCH = ("handlers__certificate", "handlers__user", "approvals__by", "records")
+EVALUATE_PREFETCH = (
+    "handlers__certificate",
+    "handlers__user",
+    "approvals__by",
+    "records",
+    "av_records__device",
+    "av_records__files__stored",
+    "av_records__gaps",
+    "av_records__confirmations",
+)
 
 
 def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalendar | None = None) -> list[Finding]:
@@ -144,9 +153,13 @@ def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalend
     rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     ctx = _Context(case, rulebook, calendar or working_calendar(), now or clock.now())
     found = [f for check in CHECKS if (f := check(ctx)) is not None]
+    # Audio/video rules (WS-12/13/21/22, IMR-10…13/21/22) are judged by the evidence app.
+    from lawtrace.evidence.rules import evidence_findings
+
+    av_findings = evidence_findings(case, rulebook=rulebook, calendar=ctx.calendar, now=ctx.now)
     found += deadline_rules.findings(ctx, skip=HAND_WRITTEN)
     found += record_rules.findings(ctx, skip=set(HAND_WRITTEN))
-    return _one_per_rule(found)
+    return _one_per_rule(found + av_findings)
 
 
 SEVERITY = {Status.OVERDUE: 4, Status.MISSING: 3, Status.DUE: 2, Status.WAIVED: 1, Status.MET: 0}

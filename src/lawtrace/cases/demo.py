@@ -314,35 +314,26 @@ def _investigate_and_decide(
         from lawtrace.cases import services
 
         services.advance_phase(actor=o1, case=case)
-    _signed(
-        o1,
-        case,
-        "service_receipt",
-        _at(decided + timedelta(days=1), 10),
-        {
-            "document_name": "行政处罚决定书",
-            "document_number": f"锡市医保罚〔2026〕{number}号",
-            "mode": "direct",
-            "recipient": party,
-            "served_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
-            "servers": officers,
-            "recipient_signature": "signed",
-            "server_signature": ["signed"],
-            "place": "当事人经营场所",
-            "authority_seal": "sealed",
+    service: dict[str, object] = {
+        "document_name": "行政处罚决定书",
+        "document_number": f"锡市医保罚〔2026〕{number}号",
+        "mode": "direct",
+        "recipient": party,
+        "served_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
+        "servers": officers,
+        "recipient_signature": "signed",
+        "server_signature": ["signed"],
+        "place": "当事人经营场所",
+        "authority_seal": "sealed",
+    }
+    if retained:  # refused at the door and left there; the officers wrote down no witness
+        del service["recipient_signature"]
+        service |= {
+            "mode": "retained",
+            "refusal_reason": "当事人法定代表人拒绝签收",
+            "retained_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
         }
-        | (
-            {
-                "mode": "retained",
-                "refusal_reason": "当事人法定代表人拒绝签收",
-                "retained_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
-                "place": "当事人经营场所",
-                "server_signature": ["signed"],
-            }
-            if retained
-            else {}
-        ),
-    )
+    _signed(o1, case, "service_receipt", _at(decided + timedelta(days=1), 10), service)
 
 
 def _retained_without_witness(

@@ -39,6 +39,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(NavItem("合规", "ti-scale", url, path.startswith(url)))
         url = reverse("ledger_status")
         items.append(NavItem("台账", "ti-shield-lock", url, path.startswith(url)))
+    if actions & {Action.PUBLISH, Action.APPROVE}:
+        url = reverse("disclosure_queue")
+        items.append(NavItem("公示", "ti-speakerphone", url, path.startswith(url)))
+    elif Action.SUPERVISE in actions:
+        url = reverse("disclosure_overdue")
+        items.append(NavItem("公示", "ti-speakerphone", url, path.startswith(url)))
     if Action.CONFIGURE in actions or user.is_superuser:
         url = reverse("admin:index")
         items.append(NavItem("管理", "ti-settings", url, path.startswith(url)))

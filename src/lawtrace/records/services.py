@@ -13,6 +13,7 @@ from lawtrace.cases import compliance, record_effects
 from lawtrace.cases.models import Case, CaseStatus
 from lawtrace.cases.selectors import is_handler
 from lawtrace.errors import PermissionRefused, Refused
+from lawtrace.evidence.gates import require_full_recording
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.entry import commitment
 from lawtrace.ledger.services import append
@@ -158,6 +159,7 @@ def sign_record(*, actor: User, record: Record) -> Record:
     if record.status == Record.Status.SIGNED:
         raise Refused("该记录已签署，不能再次签署；如有错误请制作更正记录。")
     record_effects.check_before_signing(record.case, record.kind, record.content)
+    require_full_recording(record)  # WS-12 / IMR-13: preservation and sealing recorded from start to end
     record.status, record.signed_by, record.signed_at = Record.Status.SIGNED, actor, clock.now()
     record.save(update_fields=["status", "signed_by", "signed_at"])
     append(
@@ -168,6 +170,9 @@ def sign_record(*, actor: User, record: Record) -> Record:
         payload={"record": str(record.pk), "content": record.content_hash},
     )
     case = record_effects.apply_after_signing(actor, record.case, record.kind, record.content)
+    from lawtrace.disclosure.services import record_signed  # a signed decision drafts its publication (IMD-10)
+
+    record_signed(record=record, actor=actor)
     compliance.refresh(case)  # a signed record can meet (or miss) a rule: the dashboards follow at once
     return record
 

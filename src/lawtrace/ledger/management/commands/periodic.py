@@ -1,6 +1,7 @@
 """``lawtrace periodic``: do whatever periodic work is due, idempotently. Production runs it every minute (cron or a
 systemd timer); ``lawtrace run`` runs it in a loop beside the web server. Today: sign a checkpoint for every log that
-grew since its last one, and refresh the compliance projection of open cases.
+grew since its last one, refresh the compliance projection of open cases, remove abandoned evidence uploads and
+re-check the stored evidence files that are due for a fixity check.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ class Command(BaseCommand):
     help = "执行到期的周期性工作（为有新条目的台账签署检查点）。可重复执行。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.db import transaction
-
         from lawtrace.cases.compliance import rebuild_all
+        from lawtrace.evidence import tasks as evidence
 
         made = make_checkpoints()
-        with transaction.atomic():
-            refreshed = rebuild_all(open_only=True)  # time alone turns a due item overdue
-        self.stdout.write(f"签署检查点 {len(made)} 个；刷新合规结论 {refreshed} 个案件")
+        refreshed = rebuild_all(open_only=True)  # time alone turns a due item overdue; one transaction per chunk
+        removed = evidence.cleanup_uploads()
+        checked, failed = evidence.check_fixity()
+        self.stdout.write(
+            f"签署检查点 {len(made)} 个；刷新合规结论 {refreshed} 个案件；"
+            f"清理未完成上传 {removed} 个；校验音像文件 {checked} 个（不符 {failed} 个）"
+        )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DisclosureConfig(AppConfig):
+    """行政执法公示: the public portal, the publication workflow, corrections and withdrawals (IMD-4…IMD-12)."""
+
+    name = "lawtrace.disclosure"
+    label = "disclosure"
+    verbose_name = "行政执法公示"
+    default_auto_field = "django.db.models.BigAutoField"

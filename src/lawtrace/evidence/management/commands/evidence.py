@@ -1,0 +1,28 @@
+"""``lawtrace evidence cleanup|fixity``: the evidence app's periodic work, safe to run as often as wanted.
+
+``cleanup`` removes uploads untouched for ``LAWTRACE_UPLOAD_EXPIRY_HOURS`` (their partial data never becomes
+evidence); ``fixity`` re-reads stored files not checked for 30 days and ledgers any mismatch or missing file.
+``lawtrace periodic`` should call both (see tasks.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from lawtrace.evidence import tasks
+
+
+class Command(BaseCommand):
+    help = "音像证据的周期性工作：清理过期未完成的上传（cleanup），校验已存储文件的 SHA-256（fixity）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("work", choices=["cleanup", "fixity"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["work"] == "cleanup":
+            self.stdout.write(f"清理过期上传 {tasks.cleanup_uploads()} 个")
+        else:
+            checked, failed = tasks.check_fixity()
+            self.stdout.write(f"校验文件 {checked} 个，不符 {failed} 个")

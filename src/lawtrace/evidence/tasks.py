@@ -1,0 +1,17 @@
+"""Periodic work of the evidence app, as plain functions ``lawtrace periodic`` (or ``lawtrace evidence``) calls:
+both are idempotent, so running them every minute from several servers is harmless."""
+
+from __future__ import annotations
+
+from lawtrace.evidence import fixity, uploads
+
+
+def cleanup_uploads() -> int:
+    """Abandoned or cut-off uploads past their expiry: partial data removed, never evidence."""
+    return uploads.cleanup()
+
+
+def check_fixity() -> tuple[int, int]:
+    """Re-read the files due for a check; a mismatch or a missing file is ledgered (never silent)."""
+    run = fixity.check_due()
+    return run.checked, run.failed
