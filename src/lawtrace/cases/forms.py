@@ -8,25 +8,11 @@ from django import forms
 from django.utils import timezone
 
 from lawtrace.cases.models import CaseSource, CaseType, PartyKind
+from lawtrace.forms import StyledForm
 from lawtrace.orgs.models import Organisation, User
 
 
-class _Bootstrap(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = (
-                "form-check-input"
-                if isinstance(widget, forms.CheckboxInput)
-                else "form-select"
-                if isinstance(widget, forms.Select)
-                else "form-control"
-            )
-            widget.attrs.setdefault("class", css)
-
-
-class ComplaintForm(_Bootstrap):
+class ComplaintForm(StyledForm):
     received_at = forms.DateTimeField(
         label="收到时间",
         initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
@@ -43,14 +29,14 @@ class ComplaintForm(_Bootstrap):
     content = forms.CharField(label="投诉举报内容", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class DeclineComplaintForm(_Bootstrap):
+class DeclineComplaintForm(StyledForm):
     reason = forms.CharField(label="不予受理理由", widget=forms.Textarea(attrs={"rows": 3}))
     notice = forms.CharField(
         label="告知投诉举报人的内容（实名投诉举报必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class RegisterCaseForm(_Bootstrap):
+class RegisterCaseForm(StyledForm):
     case_type = forms.ChoiceField(label="案件类型", choices=CaseType.choices, initial=CaseType.PENALTY)
     source = forms.ChoiceField(label="案件来源", choices=CaseSource.choices)
     title = forms.CharField(label="案由", max_length=200)
@@ -85,12 +71,12 @@ class RegisterCaseForm(_Bootstrap):
         field.widget.attrs["size"] = min(6, max(2, officers.count()))
 
 
-class OpinionForm(_Bootstrap):
+class OpinionForm(StyledForm):
     approve = forms.TypedChoiceField(
         label="结论", choices=[("1", "同意"), ("0", "不同意")], coerce=lambda v: v == "1", initial="1"
     )
     opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OpeningRequestForm(_Bootstrap):
+class OpeningRequestForm(StyledForm):
     opinion = forms.CharField(label="承办人意见（补报立案审批）", widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,26 +8,10 @@ from django import forms
 
 from lawtrace.cases.models import Case
 from lawtrace.evidence.models import AwayReason, GapReason, MediaType
+from lawtrace.forms import StyledForm
 from lawtrace.orgs.models import RecordingDevice, User
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
-
-
-class _Styled(forms.Form):
-    """Tabler/Bootstrap classes on every widget."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = (
-                "form-check-input"
-                if isinstance(widget, forms.CheckboxInput)
-                else "form-select"
-                if isinstance(widget, forms.Select)
-                else "form-control"
-            )
-            widget.attrs.setdefault("class", css)
 
 
 def _dt(label: str, required: bool = True) -> forms.DateTimeField:
@@ -36,7 +20,7 @@ def _dt(label: str, required: bool = True) -> forms.DateTimeField:
     )
 
 
-class AVRecordForm(_Styled):
+class AVRecordForm(StyledForm):
     media_type = forms.ChoiceField(label="类型", choices=MediaType.choices)
     act = forms.ChoiceField(label="所记录的执法行为")
     device = forms.ModelChoiceField(
@@ -65,16 +49,16 @@ class AVRecordForm(_Styled):
         ).distinct()
 
 
-class TranscriptForm(_Styled):
+class TranscriptForm(StyledForm):
     text = forms.CharField(label="声音内容的文字记录", widget=forms.Textarea(attrs={"rows": 6}))
 
 
-class ReturnForm(_Styled):
+class ReturnForm(StyledForm):
     away_reason = forms.ChoiceField(label="情形", choices=AwayReason.choices)
     returned_at = _dt("返回单位时间")
 
 
-class GapForm(_Styled):
+class GapForm(StyledForm):
     starts_at = _dt("中止时间")
     ends_at = _dt("恢复时间", required=False)
     reason = forms.ChoiceField(label="中止原因", choices=GapReason.choices)
@@ -86,7 +70,7 @@ class GapForm(_Styled):
     written_report = forms.CharField(label="事后书面说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class ConfirmForm(_Styled):
+class ConfirmForm(StyledForm):
     rule_id = forms.CharField(max_length=20)
     item = forms.IntegerField(min_value=0)
     minutes = forms.IntegerField(label="分", min_value=0, initial=0)

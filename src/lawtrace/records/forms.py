@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from lawtrace.cases.models import Case
+from lawtrace.forms import widget_class
 from lawtrace.orgs.models import User
 from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind, ServiceMode
 
@@ -84,15 +85,7 @@ class RecordForm(forms.Form):
         if modes and "mode" in spec.fields:
             self._add_mode_fields(modes, case)
         for field in self.fields.values():
-            w = field.widget
-            w.attrs.setdefault(
-                "class",
-                "form-check-input"
-                if isinstance(w, forms.CheckboxInput)
-                else "form-select"
-                if isinstance(w, forms.Select)
-                else "form-control",
-            )
+            field.widget.attrs.setdefault("class", widget_class(field.widget))
 
     def _add_mode_fields(self, modes: Mapping[str, ServiceMode], case: Case) -> None:
         """A service mode's own fields (留置送达: 拒收事由, 见证人…), shown for that mode. Not required by the form:
