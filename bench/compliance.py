@@ -41,6 +41,8 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from _report import Row, judged, print_table, seconds
+
 if TYPE_CHECKING:
     from django.db.models import Model
     from django.test import Client
@@ -697,35 +699,6 @@ def print_profile(title: str, profiler: cProfile.Profile) -> None:
 
 
 # --- the run -------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    measure: str
-    result: str
-    baseline: str = ""
-    ratio: str = ""
-    goal: str = ""
-    status: str = "info"
-
-
-def seconds(value: float) -> str:
-    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
-
-
-def judged(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
-
-
-def print_table(rows: list[Row]) -> None:
-    header = Row("Measure", "Result", "Baseline (same run)", "Ratio", "Goal", "Status")
-    table = [header, *rows]
-    columns = ("measure", "result", "baseline", "ratio", "goal", "status")
-    widths = [max(len(getattr(r, c)) for r in table) for c in columns]
-    for i, row in enumerate(table):
-        print("  ".join(getattr(row, c).ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def evaluate_part(args: argparse.Namespace, setting: Setting, rng: random.Random) -> tuple[list[Row], datetime]:

@@ -33,11 +33,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from _report import Row, judged, print_table, seconds
 
 if TYPE_CHECKING:
     from lawtrace.ledger.models import Log
@@ -449,24 +450,6 @@ def phase_main(args: argparse.Namespace) -> None:
 # --- the main role -----------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    measure: str
-    result: str
-    baseline: str = ""
-    ratio: str = ""
-    goal: str = ""
-    status: str = "info"
-
-
-def seconds(value: float) -> str:
-    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
-
-
-def judged(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
-
-
 def sqlite_appends(count: int) -> list[Row]:
     from django.db import connection
 
@@ -652,17 +635,6 @@ def scale_rows(result: dict[str, Any]) -> list[Row]:
             status=judged(result["bundle_ms"] < GOAL_BUNDLE_CHECK_MS),
         ),
     ]
-
-
-def print_table(rows: list[Row]) -> None:
-    header = Row("Measure", "Result", "Baseline (same run)", "Ratio", "Goal", "Status")
-    table = [header, *rows]
-    columns = ("measure", "result", "baseline", "ratio", "goal", "status")
-    widths = [max(len(getattr(r, c)) for r in table) for c in columns]
-    for i, row in enumerate(table):
-        print("  ".join(getattr(row, c).ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def main_role(args: argparse.Namespace, workdir: Path) -> int:
