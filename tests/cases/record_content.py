@@ -3,6 +3,7 @@ the rulebook, where the record's kind is data and only its time fields matter.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +13,15 @@ from lawtrace.rulebook.loader import at
 from lawtrace.rulebook.schema import FieldSpec, FieldType
 
 
-def filled(case: Case, kind: str, person: User, moment: datetime, **given: Any) -> dict[str, Any]:
-    """Every required field of ``kind`` filled (times at ``moment``), then ``given`` on top."""
+def filled(
+    case: Case, kind: str, person: User, moment: datetime, *, also: Mapping[str, FieldSpec] | None = None, **given: Any
+) -> dict[str, Any]:
+    """Every required field of ``kind`` filled (times at ``moment``), the fields ``also`` names (a rule's or a
+    service mode's), then ``given`` on top."""
     spec = at(case.rulebook, case.rulebook_version).record_kind(kind)
     party = case.parties.first()
-    content = {
-        name: _value(field, person, party.pk if party else None, moment) for name, field in spec.required_fields.items()
-    }
+    fields = {**spec.required_fields, **(also or {})}
+    content = {name: _value(field, person, party.pk if party else None, moment) for name, field in fields.items()}
     return {**content, **given}
 
 

@@ -9,21 +9,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from lawtrace import clock
-from lawtrace.cases import services
 from lawtrace.cases.compliance import HAND_WRITTEN, evaluate
 from lawtrace.cases.deadline_rules import judged_rule_ids
-from lawtrace.orgs.models import Organisation
 from lawtrace.records import services as records
-from lawtrace.rulebook.calendar import SHANGHAI
 from lawtrace.rulebook.deadlines import Status
 from lawtrace.rulebook.loader import load
-from tests.cases.record_content import filled
-from tests.factories import open_case_setting, register
+from tests.cases.steps import MONDAY, _opened_case, _signed, _signer
 
 pytestmark = pytest.mark.django_db
 
 RULEBOOKS = ("inner-mongolia-2025", "wenshang-2019")
-MONDAY = datetime(2025, 11, 10, 9, 30, tzinfo=SHANGHAI)
 JUDGED = [
     (name, rule_id)
     for name in RULEBOOKS
@@ -35,63 +30,6 @@ JUDGED = [
 def test_the_engine_judges_the_record_deadlines_of_both_rulebooks() -> None:
     judged = {rule_id for _, rule_id in JUDGED}
     assert {"APL-56", "APL-60", "APL-61", "APL-71", "CEL-25", "IMR-23", "WS-23"} <= judged
-
-
-def _opened_case(rulebook: str, case_type: str) -> tuple[dict, object]:
-    s = open_case_setting()
-    Organisation.objects.filter(pk=s["county"].pk).update(rulebook=rulebook)
-    s["county"].refresh_from_db()
-    with clock.frozen_at(MONDAY - timedelta(days=3)):
-        case = register(s, case_type=case_type, violation_ended_on=(MONDAY - timedelta(days=40)).date())
-        services.give_unit_opinion(actor=s["unit_head"], case=case, approve=True, opinion="同意")
-    with clock.frozen_at(MONDAY):
-        case = services.decide_opening(actor=s["head"], case=case, approve=True, opinion="同意立案")
-    return s, case
-
-
-def _recorded_on_video(s: dict, case: object, kind: str, moment: datetime) -> None:
-    """Preservation and sealing are recorded from start to end (WS-12/IMR-13): a stored recording spanning the act."""
-    from lawtrace.evidence import services as evidence
-    from lawtrace.evidence.hashing import Digests
-    from lawtrace.evidence.models import MediaType
-    from lawtrace.evidence.rules import act_kinds, continuous_rules
-    from lawtrace.rulebook.loader import at
-
-    rulebook = at(case.rulebook, case.rulebook_version)  # type: ignore[attr-defined]
-    acts = {k: a for rule in continuous_rules(rulebook) for k, a in act_kinds(rulebook, rule.av.acts).items()}  # type: ignore[union-attr]
-    if kind not in acts:
-        return
-    with clock.frozen_at(moment + timedelta(minutes=20)):
-        av = evidence.add_av_record(
-            actor=s["officer"],
-            case=case,  # type: ignore[arg-type]
-            data=evidence.AVRecordInput(
-                media_type=MediaType.VIDEO,
-                act=acts[kind],
-                started_at=moment - timedelta(minutes=10),
-                ended_at=moment + timedelta(minutes=10),
-                makers=[s["officer"]],
-                place="当事人经营场所",
-                proves="先行登记保存、封存的全过程",
-                other_device="执法记录仪",
-            ),
-        )
-        digest = f"{kind:0<64}"[:64].encode().hex()[:64]
-        stored = evidence.store_object(digests=Digests(digest, digest, 1), storage_name=f"test/{digest}")
-        evidence.attach_file(actor=s["officer"], av_record=av, stored=stored, name="录像.mp4")
-
-
-def _signer(s: dict, kind: str) -> object:
-    return s["head"] if kind in records.SIGNERS else s["officer"]  # decisions and approvals: the head signs
-
-
-def _signed(s: dict, case: object, kind: str, moment: datetime, **given: object) -> object:
-    _recorded_on_video(s, case, kind, moment)
-    content = filled(case, kind, s["officer"], moment, **given)
-    content |= {f: str(s["head"].pk) for f in records.SIGNER_FIELDS if f in content and kind in records.SIGNERS}
-    with clock.frozen_at(moment + timedelta(minutes=1)):
-        record = records.add_record(actor=s["officer"], case=case, kind=kind, occurred_at=moment, content=content)
-        return records.sign_record(actor=_signer(s, kind), record=record)
 
 
 def _finding(case: object, rule_id: str, now: datetime):  # type: ignore[no-untyped-def]

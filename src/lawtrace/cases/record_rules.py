@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from lawtrace.cases.deadline_rules import effective_records
 from lawtrace.rulebook.deadlines import Status
-from lawtrace.rulebook.schema import RecordRequirement, Rule
+from lawtrace.rulebook.loader import Rulebook
+from lawtrace.rulebook.schema import FieldSpec, RecordRequirement, Rule
 
 if TYPE_CHECKING:
     from lawtrace.cases.compliance import Finding, _Context
@@ -37,15 +38,27 @@ def _applies(rule: Rule, ctx: _Context) -> bool:
     return not rule.procedures or ctx.case.procedure in rule.procedures
 
 
-def required_fields(ctx: _Context, requirement: RecordRequirement) -> dict[str, str]:
-    """Field name → label that the rule requires of a record (its own list, plus the service mode's fields)."""
-    kind = ctx.rulebook.record_kind(requirement.kind)
-    labels = {name: str(spec.label) for name, spec in kind.fields.items()}
-    wanted = {name: labels.get(name, name) for name in requirement.required_fields}
+def required_fields(rulebook: Rulebook, requirement: RecordRequirement) -> dict[str, FieldSpec]:
+    """The fields the rule requires of a record (its own list, plus the service mode's required fields)."""
+    kind = rulebook.record_kind(requirement.kind)
+    known = dict(kind.fields)
     if requirement.service_mode is not None:
-        mode = ctx.rulebook.service_mode(requirement.service_mode)
-        wanted |= {name: str(spec.label) for name, spec in mode.required_fields.items()}
-    return wanted
+        mode = rulebook.service_mode(requirement.service_mode)
+        known = {**mode.fields, **known}
+        wanted = {name: known[name] for name in requirement.required_fields if name in known}
+        return wanted | dict(mode.required_fields)
+    return {name: known[name] for name in requirement.required_fields if name in known}
+
+
+def judged_requirements(rulebook: Rulebook) -> list[tuple[str, int]]:
+    """(rule ID, index in ``rule.records``) of every record requirement this module judges — for tests
+    parametrised from the rulebook."""
+    return [
+        (rule.id, i)
+        for rule in rulebook
+        for i, requirement in enumerate(rule.records)
+        if required_fields(rulebook, requirement) and (requirement.condition is None or requirement.service_mode)
+    ]
 
 
 def governed(requirement: RecordRequirement, records: list[Record]) -> list[Record]:
@@ -64,12 +77,12 @@ def _judge(ctx: _Context, rule: Rule, records: list[Record]) -> Finding | None:
     looked: list[str] = []
     gaps: list[str] = []
     for requirement in rule.records:
-        wanted = required_fields(ctx, requirement)
+        wanted = required_fields(ctx.rulebook, requirement)
         if not wanted:
             continue
         for record in governed(requirement, records):
             looked.append(f"{record.kind_name}（{record.content.get('document_number') or record.pk}）")
-            empty = [label for name, label in wanted.items() if record.content.get(name) in (None, "", [], False)]
+            empty = [str(f.label) for name, f in wanted.items() if record.content.get(name) in (None, "", [], False)]
             if empty:
                 gaps.append(f"{record.kind_name}缺少：{'、'.join(empty)}")
     if not looked:
