@@ -18,7 +18,16 @@ from django.utils import timezone
 
 from lawtrace import clock
 from lawtrace.cases import deadline_rules, record_rules
-from lawtrace.cases.models import Approval, Case, CaseScore, CaseStatus, CaseType, ComplianceCount, ComplianceRow
+from lawtrace.cases.models import (
+    Approval,
+    Case,
+    CaseScore,
+    CaseStatus,
+    CaseType,
+    ComplianceCount,
+    ComplianceRow,
+    Procedure,
+)
 from lawtrace.rulebook.calendar import Due, WorkingCalendar
 from lawtrace.rulebook.deadlines import STATUS_LABELS, Period, Status, due_date, judge
 from lawtrace.rulebook.loader import Rulebook
@@ -101,6 +110,8 @@ def _opening_approval(ctx: _Context) -> Finding | None:
     rule_id = "IMR-8" if "IMR-8" in ctx.rulebook else "WS-10"
     if rule_id not in ctx.rulebook or ctx.case.status == CaseStatus.NOT_OPENED:
         return None
+    if ctx.case.procedure == Procedure.SUMMARY:
+        return None  # decided on the spot (APL-51): no opening approval chain
     steps = {a.step: a for a in ctx.case.approvals.all() if a.subject == Approval.Subject.OPENING}
     looked = [f"{a.get_step_display()}（{a.by}，{_local(a.at)}）" for a in steps.values()]
     if Approval.Step.BUREAU_HEAD in steps:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from lawtrace.cases.models import CaseSource, CaseType, PartyKind
+from lawtrace.cases.models import CaseSource, CaseType, PartyKind, Procedure
 from lawtrace.forms import StyledForm
 from lawtrace.orgs.models import Organisation, User
 
@@ -50,6 +50,14 @@ class RegisterCaseForm(StyledForm):
     )
     handler_opinion = forms.CharField(label="承办人意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     urgent = forms.BooleanField(label="紧急情况，先行启动（24小时内补报审批）", required=False)
+    procedure = forms.TypedChoiceField(
+        label="程序",
+        choices=Procedure.choices,
+        initial=Procedure.GENERAL,
+        required=False,
+        empty_value=Procedure.GENERAL,
+        help_text="简易程序：违法事实确凿、有法定依据，当场作出警告或公民200元、单位3000元以下罚款（APL-51）。",
+    )
     party_kind = forms.ChoiceField(label="当事人类型", choices=PartyKind.choices)
     party_name = forms.CharField(label="姓名/名称", max_length=100)
     party_id_number = forms.CharField(label="身份证号", required=False, max_length=18)

@@ -40,11 +40,17 @@ def _investigated(case: Case, rulebook: Rulebook) -> bool:
 
 
 def _rights_notified_and_heard(case: Case, rulebook: Rulebook) -> bool:
+    if case.procedure == Procedure.SUMMARY:  # told and heard on the spot, as the decision form records (APL-44)
+        decision = _signed(case, "onsite_penalty_decision")
+        return bool(decision and decision.content.get("rights_told"))
     return bool(_signed(case, "rights_notice") and _signed(case, "statement_defence_record"))
 
 
 def _hearing_request_period_over(case: Case, rulebook: Rulebook) -> bool:
     from datetime import datetime
+
+    if case.procedure == Procedure.SUMMARY:
+        return True  # the on-the-spot limits (APL-51) lie below every hearing threshold (APL-63): no hearing right
 
     from lawtrace.rulebook.overrides import working_calendar
 
@@ -74,6 +80,8 @@ def _legal_review_passed(case: Case, rulebook: Rulebook) -> bool:
 
 
 def _decision_complete(case: Case, rulebook: Rulebook) -> bool:
+    if case.procedure == Procedure.SUMMARY:
+        return _signed(case, "onsite_penalty_decision") is not None
     return _signed(case, "penalty_decision") is not None
 
 
@@ -97,6 +105,8 @@ def _collective_when_required(case: Case, rulebook: Rulebook) -> bool:
 
 
 def _closing_requirements(case: Case, rulebook: Rulebook) -> bool:
+    if case.procedure == Procedure.SUMMARY:  # handed over on the spot (APL-52): no separate service
+        return all(_signed(case, k) for k in ("onsite_penalty_decision", "execution_record", "closing_report"))
     return all(_signed(case, k) for k in ("service_receipt", "execution_record", "closing_report"))
 
 

@@ -98,6 +98,29 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
             raise Refused("已作出行政处罚决定的案件不能终止调查。", rule="NHSA-SUSPEND")
     elif kind == "referral_letter" and case.status != CaseStatus.ACTIVE:
         raise Refused(f"案件{case.get_status_display()}，不能移送。")
+    elif kind == "onsite_penalty_decision":
+        _check_summary_procedure(case, content)
+
+
+def _check_summary_procedure(case: Case, content: dict[str, object]) -> None:
+    """APL-51 / NHSA-SUMMARY: on the spot only a warning, or a fine up to the rulebook's limit for a citizen or for
+    a legal person or other organisation; anything more goes through the general procedure."""
+    from lawtrace.cases.models import PartyKind, Procedure
+    from lawtrace.rulebook.loader import at
+
+    if case.procedure != Procedure.SUMMARY:
+        raise Refused("一般程序案件不能当场作出行政处罚决定。", rule="APL-51")
+    rulebook = at(case.rulebook, case.rulebook_version)
+    natural = case.parties.filter(kind=PartyKind.NATURAL).exists()  # type: ignore[attr-defined]
+    key = "max_fine_natural_person_fen" if natural else "max_fine_legal_person_fen"
+    limit = int(rulebook.param("APL-51", key))
+    fine = int(str(content.get("fine_fen") or 0))
+    if fine > limit:
+        who = "公民" if natural else "法人或者其他组织"
+        raise Refused(
+            f"对{who}当场罚款不得超过{limit / 100:,.0f}元（本决定{fine / 100:,.2f}元），应当适用一般程序。",
+            rule="APL-51",
+        )
 
 
 def apply_after_signing(actor: User, case: Case, kind: str, content: dict[str, object]) -> Case:

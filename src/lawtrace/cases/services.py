@@ -27,6 +27,7 @@ from lawtrace.cases.models import (
     Party,
     PartyKind,
     Phase,
+    Procedure,
 )
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.identifiers import is_valid_credit_code, is_valid_id_number
@@ -227,11 +228,14 @@ def register_case(
     harms_life_or_finance: bool = False,
     urgent: bool = False,
     complaint: Complaint | None = None,
+    procedure: Procedure = Procedure.GENERAL,
 ) -> Case:
     """立案登记 (WS-10, IMR-8): the reason, source, parties, facts and the handler's opinion, for approval.
 
     Gates: two handlers with valid certificates (APL-42), the limitation period for penalties (APL-36). An urgent
-    case (IMR-8b) starts at once; its approval request must follow within the rulebook's hours.
+    case (IMR-8b) starts at once; its approval request must follow within the rulebook's hours. A summary-procedure
+    case (简易程序, APL-51) is a penalty decided on the spot: it starts at once in 审查决定, without the opening
+    approval chain, and its on-the-spot decision is checked against the rulebook's limits when signed.
     """
     require(actor, Action.HANDLE_CASE, organisation)
     now = clock.now()
@@ -247,7 +251,10 @@ def register_case(
         _validate_party(p)
     if not title.strip() or not facts.strip():
         raise Refused("请填写案由和基本案情。", rule="WS-10")
-    if not urgent and not handler_opinion.strip():
+    summary = procedure == Procedure.SUMMARY
+    if summary and (case_type != CaseType.PENALTY or urgent):
+        raise Refused("简易程序只适用于当场作出的行政处罚。", rule="APL-51")
+    if not urgent and not summary and not handler_opinion.strip():
         raise Refused("请填写承办人意见。", rule="WS-10")
     if complaint is not None:
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -271,9 +278,10 @@ def register_case(
         complaint=complaint,
         created_by=actor,
         created_at=now,
-        status=CaseStatus.ACTIVE if urgent else CaseStatus.PENDING_APPROVAL,
-        phase=Phase.INVESTIGATION if urgent else Phase.OPENING,
-        opened_at=now if urgent else None,
+        procedure=procedure,
+        status=CaseStatus.ACTIVE if urgent or summary else CaseStatus.PENDING_APPROVAL,
+        phase=Phase.DECISION if summary else Phase.INVESTIGATION if urgent else Phase.OPENING,
+        opened_at=now if urgent or summary else None,
     )
     party_rows = [Party.objects.create(case=case, **p.__dict__) for p in parties]
     handler_rows = [
@@ -303,6 +311,7 @@ def register_case(
             "type": case_type,
             "source": source,
             "urgent": urgent,
+            "procedure": procedure,
             "rulebook": f"{case.rulebook}@{version}",
             "complaint": str(complaint.pk) if complaint else None,
             "parties": [{"party": str(p.pk), "content": commitment(p.salt, _party_content(p))} for p in party_rows],

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from lawtrace.cases import forms, selectors, services
 from lawtrace.cases.compliance import evaluate
 from lawtrace.cases.gates import next_step
-from lawtrace.cases.models import PHASE_ORDER, Approval, Case, CaseStatus, CaseType, PartyKind, Phase
+from lawtrace.cases.models import PHASE_ORDER, Approval, Case, CaseStatus, CaseType, PartyKind, Phase, Procedure
 from lawtrace.errors import Refused
 from lawtrace.ledger import selectors as ledger_selectors
 from lawtrace.orgs.models import Organisation, User
@@ -156,6 +156,7 @@ def register_case(request: HttpRequest) -> HttpResponse:
                 harms_life_or_finance=d["harms_life_or_finance"],
                 urgent=d["urgent"],
                 complaint=complaint,
+                procedure=Procedure(d["procedure"]),
             )
         except Refused as refusal:
             form.add_error(None, str(refusal))

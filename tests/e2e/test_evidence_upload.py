@@ -10,16 +10,15 @@ from pathlib import Path
 import pytest
 
 from lawtrace.orgs.demo import DEMO_PASSWORD
-from tests.e2e.conftest import browser, output_dir, server  # noqa: F401 - the shared browser-test fixtures
 from tests.evidence.conftest import ffmpeg_media
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")]
 
 
 def test_officer_uploads_a_video_sees_progress_plays_it_and_sees_the_deadline(
-    server: str,  # noqa: F811
-    browser,  # noqa: F811
-    output_dir: Path,  # noqa: F811
+    server: str,
+    browser,
+    output_dir: Path,
     tmp_path: Path,
 ) -> None:
     video = ffmpeg_media(tmp_path, "执法记录.mp4", seconds=4)
