@@ -39,6 +39,7 @@ class LedgerAction(models.TextChoices):
     RECORD_ADDED = "record.added", "制作记录"
     RECORD_SIGNED = "record.signed", "签署记录"
     RECORD_CORRECTED = "record.corrected", "更正记录"
+    ATTACHMENT_ADDED = "record.attachment_added", "上传记录附件（签名页扫描件等）"
     # evidence
     AV_RECORD_ADDED = "evidence.av_record_added", "登记音像记录"
     AV_FILE_STORED = "evidence.file_stored", "存储音像文件"

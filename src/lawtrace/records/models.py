@@ -43,3 +43,28 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.kind_name}"
+
+
+class Attachment(models.Model):
+    """A scan or photo attached to a record: above all the signed page of a signature made outside the system (the
+    party's, a witness's). Stored once by its SHA-256 in the evidence store; never removed."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="attachments")
+    stored = models.ForeignKey("evidence.StoredObject", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    description = models.CharField("说明", max_length=200)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "记录附件"
+        verbose_name_plural = "记录附件"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.name}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -95,6 +95,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_sign": services.may_sign(_user(request), record),
             "signer_needed": record.kind in services.SIGNERS and record.status == Record.Status.DRAFT,
             "corrections": record.corrections.all(),
+            "attachments": record.attachments.select_related("stored", "uploaded_by"),
         },
     )
 
@@ -110,3 +111,48 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已签署，并记入台账。")
     return redirect("record_detail", pk=record.pk)
+
+
+@require_POST
+@login_required
+def add_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    from lawtrace.records import attachments
+
+    record = get_object_or_404(Record.objects.filter(case__in=visible_cases(_user(request))), pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件。")
+        return redirect("record_detail", pk=record.pk)
+    try:
+        attachments.attach(
+            actor=_user(request), record=record, upload=upload, description=request.POST.get("description", "")
+        )
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "附件已上传，并记入台账。")
+    return redirect("record_detail", pk=record.pk)
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attached file, checked against its SHA-256 as it is read (a file changed in storage is not served)."""
+    from django.http import HttpResponse as Plain
+
+    from lawtrace.evidence import store
+    from lawtrace.evidence.hashing import digest_blocks
+    from lawtrace.records.models import Attachment
+
+    attachment = get_object_or_404(
+        Attachment.objects.filter(record__case__in=visible_cases(_user(request))).select_related("stored"), pk=pk
+    )
+    data = b"".join(store.read_range(attachment.stored.storage_name))
+    if digest_blocks([data]).sha256 != attachment.stored.sha256:
+        return Plain(
+            "附件校验不符，已停止提供；请联系系统管理员。", status=500, content_type="text/plain; charset=utf-8"
+        )
+    response = Plain(data, content_type=attachment.content_type)
+    response["X-Content-SHA256"] = attachment.stored.sha256
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
