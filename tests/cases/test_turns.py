@@ -192,3 +192,27 @@ def test_NHSA_EXT_first_extension_by_the_head_within_its_days_further_only_by_co
     )
     last = _apl_60_last_day(s, moment + timedelta(days=21))
     assert last == MONDAY.date() + timedelta(days=90 + 30 + 20)
+
+
+def test_the_head_withdraws_a_case_with_its_reason_an_officer_cannot(s: dict) -> None:
+    """撤销立案: the head's act, with a reason, ledgered; refused to an officer and after a decision."""
+    from django.test import Client
+
+    from lawtrace.errors import PermissionRefused
+
+    with pytest.raises(PermissionRefused):
+        services.withdraw_case(actor=s["officer"], case=s["case"], reason="不属于本机关管辖")
+    head = Client()
+    head.force_login(s["head"])
+    assert "撤销立案" in head.get(f"/cases/{s['case'].pk}/").content.decode()
+    head.post(f"/cases/{s['case'].pk}/withdraw/", {"reason": "经核查，违法事实不存在"})
+    assert _status(s) == CaseStatus.WITHDRAWN
+    entry = Entry.objects.filter(action=LedgerAction.STATUS_CHANGED).last()
+    assert entry is not None and "withdrawn" in entry.data.decode() and "违法事实" not in entry.data.decode()
+
+
+def test_a_decided_case_cannot_be_withdrawn(s: dict) -> None:
+    decision = filled(s["case"], "penalty_decision", s["officer"], MONDAY, document_number="测罚〔2025〕2号")
+    _head_signs(s, "penalty_decision", MONDAY + timedelta(days=5), **decision)
+    with pytest.raises(Refused, match="不能撤销立案"):
+        services.withdraw_case(actor=s["head"], case=s["case"], reason="重复立案")

@@ -88,3 +88,7 @@ class OpinionForm(StyledForm):
 
 class OpeningRequestForm(StyledForm):
     opinion = forms.CharField(label="承办人意见（补报立案审批）", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(StyledForm):
+    reason = forms.CharField(label="撤销立案的理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)

@@ -535,3 +535,34 @@ def advance_phase(*, actor: User, case: Case) -> Case:
     )
     compliance.refresh(case)
     return case
+
+
+@transaction.atomic
+def withdraw_case(*, actor: User, case: Case, reason: str) -> Case:
+    """撤销立案: the head withdraws an opened case that should not have been opened (no violation, not ours, …),
+    with the reason; refused once a decision is signed — after that only the decision's own remedies apply."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require(actor, Action.APPROVE, case.organisation)
+    if case.status not in (CaseStatus.ACTIVE, CaseStatus.SUSPENDED):
+        raise Refused(f"案件{case.get_status_display()}，不能撤销立案。")
+    if case.records.filter(kind__in=["penalty_decision", "onsite_penalty_decision"], status="signed").exists():  # type: ignore[attr-defined]
+        raise Refused("已作出行政处罚决定的案件不能撤销立案。")
+    if not reason.strip():
+        raise Refused("请填写撤销立案的理由。")
+    previous = case.status
+    case.status, case.closed_at = CaseStatus.WITHDRAWN, clock.now()
+    case.save(update_fields=["status", "closed_at"])
+    append(
+        action=LedgerAction.STATUS_CHANGED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={
+            "case": str(case.pk),
+            "from": previous,
+            "to": CaseStatus.WITHDRAWN,
+            "reason": commitment(case.salt, {"reason": reason.strip()}),
+        },
+    )
+    compliance.refresh(case)
+    return case

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/opening-request/", views.opening_request, name="case_opening_request"),
     path("cases/<int:pk>/unit-opinion/", views.unit_opinion, name="case_unit_opinion"),
     path("cases/<int:pk>/decide-opening/", views.decide_opening, name="case_decide_opening"),
+    path("cases/<int:pk>/withdraw/", views.withdraw, name="case_withdraw"),
     path("supervision/compliance/", views.compliance_dashboard, name="compliance_dashboard"),
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/new/", views.register_complaint, name="complaint_register"),

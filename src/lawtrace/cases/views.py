@@ -199,6 +199,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline_title": "案件台账（全过程记录）",
         "findings": evaluate(case),
         "next_step": next_step(case) if case.status == CaseStatus.ACTIVE else None,
+        "can_withdraw": case.status in (CaseStatus.ACTIVE, CaseStatus.SUSPENDED)
+        and can(user, Action.APPROVE, case.organisation),
+        "withdraw_form": forms.WithdrawForm(),
         "records": case.records.select_related("created_by").order_by("occurred_at", "pk"),
         "record_kinds": _record_kinds(case, user),
     }
@@ -266,6 +269,12 @@ def unit_opinion(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decide_opening(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.decide_opening, forms.OpinionForm)
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.withdraw_case, forms.WithdrawForm)
 
 
 @login_required
