@@ -64,9 +64,31 @@ def _signer(s: dict, kind: str) -> object:
     return s["head"] if kind in records.SIGNERS else s["officer"]  # decisions and approvals: the head signs
 
 
+def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -> dict:
+    """What the rules need before a record of this kind can be signed: a hearing chaired by someone who did not
+    investigate, notified in time (APL-64); electronic service only with the address confirmation (APL-61)."""
+    if kind == "hearing_transcript":
+        chair = str(s["head"].pk)  # the head does not investigate the case
+        notice_at = moment - timedelta(days=20)
+        if not case.records.filter(kind="hearing_notice", status="signed").exists():  # type: ignore[attr-defined]
+            _signed(
+                s,
+                case,
+                "hearing_notice",
+                notice_at,
+                served_at=notice_at.isoformat(),
+                hearing_at=moment.isoformat(),
+                chair=chair,
+            )
+        return {**content, "chair": chair, "hearing_at": moment.isoformat()}
+    if kind == "service_receipt" and content.get("mode") == "electronic":
+        _signed(s, case, "service_address_confirmation", moment - timedelta(hours=1))
+    return content
+
+
 def _signed(s: dict, case: object, kind: str, moment: datetime, **given: object) -> object:
     _recorded_on_video(s, case, kind, moment)
-    content = filled(case, kind, s["officer"], moment, **given)
+    content = prepare(s, case, kind, filled(case, kind, s["officer"], moment), moment) | given
     content |= {f: str(s["head"].pk) for f in records.SIGNER_FIELDS if f in content and kind in records.SIGNERS}
     with clock.frozen_at(moment + timedelta(minutes=1)):
         record = records.add_record(actor=s["officer"], case=case, kind=kind, occurred_at=moment, content=content)

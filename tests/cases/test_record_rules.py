@@ -21,7 +21,7 @@ from lawtrace.records import services as records
 from lawtrace.rulebook.deadlines import Status
 from lawtrace.rulebook.loader import load
 from tests.cases.record_content import filled
-from tests.cases.steps import MONDAY, _opened_case, _recorded_on_video, _signer
+from tests.cases.steps import MONDAY, _opened_case, _recorded_on_video, _signer, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,7 @@ def test_record_rule_met_with_its_fields_and_missing_without_one(
         dropped = own[0]
         content.pop(dropped)
     _recorded_on_video(s, case, requirement.kind, moment)
+    content = prepare(s, case, requirement.kind, content, moment)
     with clock.frozen_at(moment + timedelta(minutes=1)):
         record = records.add_record(
             actor=s["officer"], case=case, kind=requirement.kind, occurred_at=moment, content=content

@@ -246,6 +246,7 @@ def _investigate_and_decide(
             "issued_at": _at(notice_day, 9, 30).isoformat(),
             "document_number": f"锡市医保告〔2026〕{number + 2}号",
             "intended_fine_fen": 2528000,
+            "hearing_right": True,
         },
     )
     _signed(

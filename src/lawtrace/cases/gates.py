@@ -104,6 +104,33 @@ def _collective_when_required(case: Case, rulebook: Rulebook) -> bool:
     return _signed(case, "collective_discussion") is not None
 
 
+def _hearing_right_notified(case: Case, rulebook: Rulebook) -> bool:
+    """APL-63: a fine of the larger amounts (or a heavier penalty) needs the hearing right in the rights notice."""
+    notice, decision = _signed(case, "rights_notice"), _signed(case, "penalty_decision")
+    intended = (
+        max(int(str(r.content.get(k) or 0)) for r in (notice, decision) if r for k in ("intended_fine_fen", "fine_fen"))
+        if (notice or decision)
+        else 0
+    )
+    kinds = set(case.parties.values_list("kind", flat=True))
+    key = "fine_natural_person_fen" if kinds == {"natural"} else "fine_legal_person_fen"
+    if intended < int(rulebook.param("APL-63", key)):
+        return True
+    return bool(notice and notice.content.get("hearing_right"))
+
+
+def _decision_follows_hearing(case: Case, rulebook: Rulebook) -> bool:
+    """APL-65: where a hearing was held, the decision comes after its transcript and the chair's report."""
+    transcript = _signed(case, "hearing_transcript")
+    if transcript is None:
+        return True
+    report = _signed(case, "hearing_report")
+    decision = _signed(case, "penalty_decision")
+    if report is None:
+        return False
+    return decision is None or (decision.signed_at or decision.occurred_at) >= (report.signed_at or report.occurred_at)
+
+
 def _closing_requirements(case: Case, rulebook: Rulebook) -> bool:
     if case.procedure == Procedure.SUMMARY:  # handed over on the spot (APL-52): no separate service
         return all(_signed(case, k) for k in ("onsite_penalty_decision", "execution_record", "closing_report"))
@@ -119,6 +146,8 @@ CONDITIONS: dict[str, Callable[[Case, Rulebook], bool]] = {
     "statements_reviewed_and_not_heavier": _not_heavier,
     "collective_discussion_when_required": _collective_when_required,
     "closing_requirements_met": _closing_requirements,
+    "hearing_right_notified_when_required": _hearing_right_notified,
+    "decision_follows_hearing_transcript": _decision_follows_hearing,
 }
 
 # Entering each phase is a step; its gates are those the rulebook attaches to the matching action.

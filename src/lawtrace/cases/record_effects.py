@@ -11,7 +11,7 @@ entry stand or fall with the signature.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -100,6 +100,49 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
         raise Refused(f"案件{case.get_status_display()}，不能移送。")
     elif kind == "onsite_penalty_decision":
         _check_summary_procedure(case, content)
+    elif kind == "hearing_transcript":
+        _check_hearing(case, content)
+    elif kind == "service_receipt" and content.get("mode") == "electronic":
+        _check_electronic_service(case, content)
+
+
+def _check_hearing(case: Case, content: dict[str, object]) -> None:
+    """APL-64: the hearing is chaired by someone who did not investigate the case, and the party was notified at
+    least the rulebook's working days before it."""
+    from lawtrace.cases.deadline_rules import effective_records
+    from lawtrace.rulebook.loader import at
+    from lawtrace.rulebook.overrides import working_calendar
+
+    chair = str(content.get("chair") or "")
+    if case.handlers.filter(user_id=chair).exists():  # type: ignore[attr-defined]
+        raise Refused("听证应当由行政机关指定的非本案调查人员主持。", rule="APL-64")
+    held = _moment(content.get("hearing_at"))
+    notices = [r for r in effective_records(case) if r.kind == "hearing_notice"]
+    served = [m for r in notices if (m := _moment(r.content.get("served_at"))) is not None]
+    if held is None:
+        return
+    days = int(at(case.rulebook, case.rulebook_version).param("APL-64", "notice_days"))
+    latest = working_calendar().subtract_working_days(held, days)
+    if not served or min(served) > latest.at:
+        raise Refused(
+            f"应当在举行听证的{days}个工作日前通知当事人（最迟{timezone.localtime(latest.at):%Y年%m月%d日}送达听证通知书）。",
+            rule="APL-64",
+        )
+
+
+def _check_electronic_service(case: Case, content: dict[str, object]) -> None:
+    """APL-61: service by fax or e-mail only with the party's consent, recorded in a signed address confirmation."""
+    from lawtrace.cases.deadline_rules import effective_records
+
+    if not any(r.kind == "service_address_confirmation" for r in effective_records(case)):
+        raise Refused("以电子方式送达须经当事人同意并签订送达地址确认书。", rule="APL-61")
+
+
+def _moment(value: object) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else timezone.make_aware(moment)
 
 
 def _check_summary_procedure(case: Case, content: dict[str, object]) -> None:
