@@ -116,3 +116,22 @@ def test_APL_61_electronic_service_needs_the_partys_address_confirmation(s: dict
     _signed(s, s["case"], "service_address_confirmation", moment - timedelta(hours=1))
     with clock.frozen_at(moment + timedelta(minutes=5)):
         assert records.sign_record(actor=s["officer"], record=draft).status == "signed"
+
+
+def test_every_gate_the_rulebooks_name_is_checked_somewhere_or_listed_as_not_yet() -> None:
+    """A gate condition no code checks would pass silently: each is a blockers() check, checked where its action
+    happens (named), or listed as not yet checked — and the lists do not overlap."""
+    from lawtrace.cases.gates import CHECKED_ELSEWHERE, CONDITIONS, NOT_YET_CHECKED
+    from lawtrace.rulebook.loader import available, load
+
+    named = {
+        gate.condition
+        for name in available()
+        for rule in load(name)
+        for gate in [rule.gate, *rule.additional_gates]
+        if gate is not None
+    }
+    checked, elsewhere = set(CONDITIONS), set(CHECKED_ELSEWHERE)
+    assert not (checked & elsewhere) and not (checked & NOT_YET_CHECKED) and not (elsewhere & NOT_YET_CHECKED)
+    assert named - checked - elsewhere - NOT_YET_CHECKED == set()
+    assert NOT_YET_CHECKED <= named  # a condition checked since must leave the list

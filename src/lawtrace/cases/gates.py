@@ -150,6 +150,39 @@ CONDITIONS: dict[str, Callable[[Case, Rulebook], bool]] = {
     "decision_follows_hearing_transcript": _decision_follows_hearing,
 }
 
+# Gate conditions the rulebooks name that are checked where their action happens rather than by ``blockers``:
+# condition → where. A test holds every condition of the shipped rulebooks to be here, in CONDITIONS, or in
+# NOT_YET_CHECKED — a gate no code checks is listed, never silently passed.
+CHECKED_ELSEWHERE: dict[str, str] = {
+    "within_limitation_period": "cases.services.register_case (APL-36)",
+    "enough_certified_handlers": "cases.services.register_case / add_handler (APL-42)",
+    "two_handlers_remain_after_recusal": "cases.services.recuse_handler (APL-43)",
+    "reviewer_is_not_handler": "records.services.MAKERS: the legal review by a reviewer who is no handler (APL-58)",
+    "certificates_shown_recorded": "the record kinds' required field certificates_shown (APL-55, IMR-9)",
+    "extension_approved": "records.SIGNERS + record_effects._check_extension (NHSA-EXT)",
+    "suspension_approved_by_head": "records.SIGNERS: the head signs the suspension (NHSA-SUSPEND)",
+    "no_decision_made_yet": "record_effects.check_before_signing: termination (NHSA-SUSPEND)",
+    "summary_procedure_allowed": "record_effects._check_summary_procedure (APL-51, NHSA-SUMMARY)",
+    "chair_did_not_investigate": "record_effects._check_hearing (APL-64)",
+    "hearing_notified_in_time": "record_effects._check_hearing (APL-64)",
+    "electronic_service_confirmed": "record_effects._check_electronic_service (APL-61)",
+    "party_applied_in_writing": "deferred_payment_approval's required applied_at, signed by the head (APL-66)",
+    "redaction_reviewed": "disclosure.services.publish (IMD-8)",
+    "masking_applied_and_publishable": "disclosure.services: masking and withholding before publication (PUB-MASK)",
+}
+# Named by the rulebooks, not yet checked by any code: the coercive measures and on-the-spot collection steps.
+NOT_YET_CHECKED = frozenset(
+    {
+        "preservation_approved_by_head",  # APL-56
+        "coercive_measure_procedure_followed",  # CEL-18
+        "enough_certified_officers_present",  # APL-42 / FUND-29 at an inspection
+        "onsite_collection_allowed",  # APL-68
+        "official_receipt_number_recorded",  # APL-70
+        "execution_not_suspended_by_review",  # APL-73
+        "not_complied_nor_challenged_and_reminded",  # CEL-54
+    }
+)
+
 # Entering each phase is a step; its gates are those the rulebook attaches to the matching action.
 PHASE_ACTIONS = {Phase.DECISION: "notify_rights", Phase.EXECUTION: "sign_decision", Phase.CLOSED: "close_case"}
 NEXT_PHASE = {Phase.INVESTIGATION: Phase.DECISION, Phase.DECISION: Phase.EXECUTION, Phase.EXECUTION: Phase.CLOSED}
