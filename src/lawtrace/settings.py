@@ -9,6 +9,9 @@ Variables (all optional; the defaults run the demo on one machine):
 - ``LAWTRACE_S3_BUCKET`` (+ ``LAWTRACE_S3_ENDPOINT_URL``, ``LAWTRACE_S3_ACCESS_KEY``, ``LAWTRACE_S3_SECRET_KEY``,
   ``LAWTRACE_S3_REGION``): store media in S3-compatible object storage instead of ``$LAWTRACE_VAR_DIR/media``.
 - ``LAWTRACE_SECRET_KEY``: overrides the generated key (set it when several app servers share one database).
+- ``LAWTRACE_REDIS_URL`` (or ``REDIS_URL``): e.g. ``redis://cache.internal:6379/0`` — the cache the app servers
+  share (the public correction form's rate limit counts there); default: each process's own memory.
+  ``LAWTRACE_CACHE_PREFIX`` (default ``lawtrace``) prefixes its keys, for a Redis shared with other deployments.
 - ``LAWTRACE_DEBUG``, ``LAWTRACE_ALLOWED_HOSTS``, ``LAWTRACE_HOST`` (the deployment's host name, used in ledger
   origins), ``LAWTRACE_CSRF_TRUSTED_ORIGINS``.
 """
@@ -158,6 +161,21 @@ LAWTRACE_UPLOAD_EXPIRY_HOURS = env.int("LAWTRACE_UPLOAD_EXPIRY_HOURS", default=2
 # deployment runs `collectstatic` and the same middleware serves STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Cache -------------------------------------------------------------------------------------------------------
+# What several app servers must count together (the public correction form's rate limit, django-ratelimit) lives in
+# the cache: Redis when one is configured, otherwise each process's own memory (fine for one process, not more).
+if redis_url := env.str("LAWTRACE_REDIS_URL", default="") or env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": env.str("LAWTRACE_CACHE_PREFIX", default="lawtrace"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lawtrace"}}
+RATELIMIT_USE_CACHE = "default"  # django-ratelimit's counters (add + atomic INCR on Redis)
 
 # --- Authentication ---------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "orgs.User"

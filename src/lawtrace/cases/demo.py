@@ -121,6 +121,7 @@ def load_cases(*, today: date) -> None:
             violation_ended_on=start + timedelta(days=19),
         )
     _retained_without_witness(xlht, o1, o2, unit, head, start + timedelta(days=12))
+    _application_awaiting_correction(ws, start + timedelta(days=30))
     with clock.frozen_at(_at(start + timedelta(days=25), 9)):
         declined = services.register_complaint(
             actor=_u("ws", "officer1"),
@@ -369,6 +370,30 @@ def _retained_without_witness(
     _investigate_and_decide(
         case, o2, o1, head, _u("xlht", "reviewer"), day + timedelta(days=2), number=4, retained=True
     )
+
+
+def _application_awaiting_correction(organisation: Organisation, day: date) -> None:
+    """依申请 (WS-9): an application told once of everything it lacks, waiting for the applicant's correction."""
+    from lawtrace.cases import applications
+
+    officer = _u("ws", "officer1")
+    with clock.frozen_at(_at(day, 9, 30)):
+        application = applications.register_application(
+            actor=officer,
+            organisation=organisation,
+            received_at=_at(day, 9),
+            applicant="汶上县某社区卫生服务站",
+            applicant_contact="0537-7200000",
+            matter="申请对本站被冒名刷卡结算的费用进行核查处理",
+            materials="申请书一份",
+        )
+    with clock.frozen_at(_at(day, 10)):
+        applications.request_correction(
+            actor=officer,
+            application=application,
+            items=["被冒名人员名单及身份证明复印件", "相关结算明细（加盖公章）", "申请人营业执照复印件"],
+            notice="当场书面告知，申请人签收。",
+        )
 
 
 def _close_wenshang_case(case: Case, today: date) -> None:

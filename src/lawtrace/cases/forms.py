@@ -92,3 +92,37 @@ class OpeningRequestForm(StyledForm):
 
 class WithdrawForm(StyledForm):
     reason = forms.CharField(label="撤销立案的理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+def _moment_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class ApplicationForm(StyledForm):
+    received_at = _moment_field("提交申请时间")
+    applicant = forms.CharField(label="申请人（姓名或名称）", max_length=100)
+    applicant_contact = forms.CharField(label="联系方式", required=False, max_length=50)
+    matter = forms.CharField(label="申请事项", widget=forms.Textarea(attrs={"rows": 3}))
+    materials = forms.CharField(label="提交的材料", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CorrectionRequestForm(StyledForm):
+    items = forms.CharField(
+        label="需补正的全部材料或内容（每行一项）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="一次告知：应当一次列明全部需补正的内容，之后不能再次要求补正（WS-9）。",
+    )
+    notice = forms.CharField(label="告知申请人的方式和内容", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CorrectionReceivedForm(StyledForm):
+    corrected_at = _moment_field("补正材料提交时间")
+    materials = forms.CharField(label="补正的材料", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectApplicationForm(StyledForm):
+    reason = forms.CharField(label="驳回理由及告知申请人的内容", widget=forms.Textarea(attrs={"rows": 3}))

@@ -109,6 +109,43 @@ class Complaint(models.Model):
         return f"{self.number} {self.subject}"
 
 
+class Application(models.Model):
+    """依申请 (WS-9): an application — submitted, reviewed, asked once for everything missing (补正更正, 一次告知),
+    then accepted (a case opens, linked to it) or rejected with the reason told to the applicant."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "待审查"
+        CORRECTION_REQUESTED = "correction_requested", "待补正"
+        ACCEPTED = "accepted", "已受理立案"
+        REJECTED = "rejected", "不予受理（驳回）"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="applications")
+    number = models.CharField("申请登记号", max_length=40)
+    received_at = models.DateTimeField("提交申请时间")
+    applicant = models.CharField("申请人", max_length=100)
+    applicant_contact = models.CharField("联系方式", max_length=50, blank=True)
+    matter = models.TextField("申请事项")
+    materials = models.TextField("提交的材料", blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
+    status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    correction_items = models.JSONField("需补正的全部内容", default=list)
+    correction_notice = models.TextField("补正告知", blank=True)
+    correction_requested_at = models.DateTimeField("告知补正时间", null=True, blank=True)
+    corrected_at = models.DateTimeField("补正材料提交时间", null=True, blank=True)
+    decision_reason = models.TextField("驳回理由及告知内容", blank=True)
+    decided_at = models.DateTimeField("受理或驳回时间", null=True, blank=True)
+    salt = models.CharField(max_length=32, default=new_salt, editable=False)
+
+    class Meta:
+        verbose_name = "申请"
+        verbose_name_plural = "申请"
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "number"], name="unique_application_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.applicant}"
+
+
 class Counter(models.Model):
     """The last number given per organisation, year and series (案号, 投诉登记号); locked while one is allocated,
     so numbers are gap-free and never given twice, whatever number of app servers allocate at once."""
@@ -145,6 +182,9 @@ class Case(models.Model):
     rulebook = models.CharField("规则集", max_length=40)
     rulebook_version = models.CharField("规则集版本", max_length=20)
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="申请"
+    )
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间")
     opened_at = models.DateTimeField("立案时间", null=True, blank=True)

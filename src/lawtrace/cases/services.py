@@ -16,6 +16,7 @@ from django.utils import timezone
 from lawtrace import clock
 from lawtrace.cases import compliance, rules
 from lawtrace.cases.models import (
+    Application,
     Approval,
     Case,
     CaseSource,
@@ -229,6 +230,7 @@ def register_case(
     urgent: bool = False,
     complaint: Complaint | None = None,
     procedure: Procedure = Procedure.GENERAL,
+    application: Application | None = None,
 ) -> Case:
     """立案登记 (WS-10, IMR-8): the reason, source, parties, facts and the handler's opinion, for approval.
 
@@ -260,6 +262,10 @@ def register_case(
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.organisation_id != organisation.pk or complaint.handling != Complaint.Handling.PENDING:
             raise Refused("该投诉举报不能再立案（已处理或不属于本机关）。")
+    if application is not None:  # 受理 (WS-9): the case opens from the application, which is then accepted
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.organisation_id != organisation.pk or application.status != Application.Status.RECEIVED:
+            raise Refused("该申请不能受理立案（已处理、待补正或不属于本机关）。", rule="WS-9")
     serial = allocate_number(organisation, "case", day.year)
     case = Case.objects.create(
         organisation=organisation,
@@ -276,6 +282,7 @@ def register_case(
         rulebook=organisation.rulebook,
         rulebook_version=version,
         complaint=complaint,
+        application=application,
         created_by=actor,
         created_at=now,
         procedure=procedure,
@@ -301,6 +308,9 @@ def register_case(
     if complaint is not None:
         complaint.handling = Complaint.Handling.TAKEN_UP
         complaint.save(update_fields=["handling"])
+    if application is not None:
+        application.status, application.decided_at = Application.Status.ACCEPTED, now
+        application.save(update_fields=["status", "decided_at"])
     append(
         action=LedgerAction.CASE_REGISTERED,
         actor=actor,
@@ -314,6 +324,7 @@ def register_case(
             "procedure": procedure,
             "rulebook": f"{case.rulebook}@{version}",
             "complaint": str(complaint.pk) if complaint else None,
+            "application": str(application.pk) if application else None,
             "parties": [{"party": str(p.pk), "content": commitment(p.salt, _party_content(p))} for p in party_rows],
             "handlers": [{"person": str(h.user_id), "certificate": h.certificate.number} for h in handler_rows],
             "content": commitment(case.salt, {"title": title, "facts": facts, "opinion": handler_opinion}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lawtrace.cases import views
+from lawtrace.cases import application_views, views
 
 urlpatterns = [
     path("", views.workbench, name="workbench"),
@@ -14,6 +14,12 @@ urlpatterns = [
     path("cases/<int:pk>/withdraw/", views.withdraw, name="case_withdraw"),
     path("supervision/compliance/", views.compliance_dashboard, name="compliance_dashboard"),
     path("complaints/", views.complaint_list, name="complaint_list"),
+    path("applications/", application_views.application_list, name="application_list"),
+    path("applications/new/", application_views.register_application, name="application_register"),
+    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/correction/", application_views.request_correction, name="application_correction"),
+    path("applications/<int:pk>/corrected/", application_views.correction_received, name="application_corrected"),
+    path("applications/<int:pk>/reject/", application_views.reject, name="application_reject"),
     path("complaints/new/", views.register_complaint, name="complaint_register"),
     path("complaints/<int:pk>/decline/", views.decline_complaint, name="complaint_decline"),
 ]

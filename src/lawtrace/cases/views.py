@@ -123,12 +123,18 @@ def register_case(request: HttpRequest) -> HttpResponse:
     if organisation is None:
         messages.error(request, "只有执法人员可以立案登记。")
         return redirect("case_list")
-    complaint = None
+    complaint = application = None
     if complaint_id := request.GET.get("complaint") or request.POST.get("complaint"):
         complaint = get_object_or_404(selectors.visible_complaints(user), pk=complaint_id)
+    if application_id := request.GET.get("application") or request.POST.get("application"):
+        from lawtrace.cases.application_views import visible_applications
+
+        application = get_object_or_404(visible_applications(user), pk=application_id)
     initial: dict[str, Any] = {}
     if complaint:
         initial = {"source": "complaint", "title": f"{complaint.subject}涉嫌违法", "facts": complaint.content}
+    if application:
+        initial = {"source": "application", "title": application.matter[:100], "facts": application.matter}
     form = forms.RegisterCaseForm(request.POST or None, organisation=organisation, actor=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -157,13 +163,15 @@ def register_case(request: HttpRequest) -> HttpResponse:
                 urgent=d["urgent"],
                 complaint=complaint,
                 procedure=Procedure(d["procedure"]),
+                application=application,
             )
         except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, f"已登记案件 {case.number}。")
             return redirect("case_detail", pk=case.pk)
-    return render(request, "cases/register.html", {"form": form, "organisation": organisation, "complaint": complaint})
+    context = {"form": form, "organisation": organisation, "complaint": complaint, "application": application}
+    return render(request, "cases/register.html", context)
 
 
 @login_required

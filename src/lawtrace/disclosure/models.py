@@ -90,7 +90,14 @@ class Item(models.Model):
         verbose_name = "公示信息"
         verbose_name_plural = "公示信息"
         ordering = ["-first_published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "kind", "first_published_at"])]
+        indexes = [
+            # The public list (selectors.public_items + after_items): its COUNT reads this index alone (covering),
+            # and a filter by kind and organisation walks it in publication order (bench/disclosure.py).
+            models.Index(
+                fields=["status", "kind", "organisation", "first_published_at", "online_until", "published_version"],
+                name="disclosure_public_list_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"

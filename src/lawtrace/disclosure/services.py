@@ -516,7 +516,7 @@ def file_correction(*, item: Item, requester: str, contact: str, content: str) -
     due = rules.correction_due(item.organisation, now)
     request = CorrectionRequest(
         item=item,
-        number=f"GZ{now:%Y%m%d}-{secrets.token_hex(3).upper()}",
+        number=f"GZ{now.astimezone(SHANGHAI):%Y%m%d}-{secrets.token_hex(3).upper()}",  # the local day
         requester=requester.strip()[:100],
         contact=contact.strip()[:100],
         content=content.strip(),

@@ -25,6 +25,10 @@ class LedgerAction(models.TextChoices):
     # cases
     COMPLAINT_REGISTERED = "complaint.registered", "登记投诉举报"
     COMPLAINT_DECLINED = "complaint.declined", "投诉举报不予受理"
+    APPLICATION_REGISTERED = "application.registered", "登记申请"
+    APPLICATION_CORRECTION_REQUESTED = "application.correction_requested", "一次告知补正"
+    APPLICATION_CORRECTED = "application.corrected", "申请人补正材料"
+    APPLICATION_REJECTED = "application.rejected", "驳回申请（不予受理）"
     CASE_REGISTERED = "case.registered", "立案登记"
     OPENING_REQUESTED = "case.opening_requested", "提交立案审批"
     OPINION_GIVEN = "case.opinion_given", "承办机构意见"

@@ -68,6 +68,7 @@ PEOPLE: list[tuple[str, str, str, tuple[Role, ...], str | None]] = [
     ("xlht", "reviewer", "吴磊", (Role.LEGAL_REVIEWER,), None),
     ("xlht", "head", "郑永刚", (Role.BUREAU_HEAD,), None),
     ("xlht", "archivist", "冯丽", (Role.ARCHIVIST,), None),
+    ("xlht", "publisher", "高娜", (Role.PUBLISHER,), None),
     ("zlq", "officer1", "苏日娜", (Role.OFFICER,), "valid"),
     ("zlq", "officer2", "格日勒图", (Role.OFFICER,), "valid"),
     ("zlq", "unithead", "何军", (Role.UNIT_HEAD,), None),
