@@ -71,6 +71,8 @@ def test_a_signed_page_scan_is_stored_once_ledgered_and_served_with_its_hash(s: 
     assert entry is not None and hashlib.sha256(data).hexdigest() in entry.data.decode()
     page = officer.get(f"/records/{s['record'].pk}/").content.decode()
     assert "被询问人签名页" in page and hashlib.sha256(data).hexdigest() in page
+    case_page = officer.get(f"/cases/{s['record'].case_id}/").content.decode()
+    assert "附件（签名页扫描件等）" in case_page and "被询问人签名页" in case_page  # listed on the case page too
     served = officer.get(f"/records/attachments/{Attachment.objects.first().pk}/")  # type: ignore[union-attr]
     assert served.content == data and served["X-Content-SHA256"] == hashlib.sha256(data).hexdigest()
 

@@ -22,6 +22,7 @@ from lawtrace.ledger import selectors as ledger_selectors
 from lawtrace.orgs.models import Organisation, User
 from lawtrace.orgs.permissions import Action
 from lawtrace.orgs.selectors import can, organisations_where
+from lawtrace.records.models import Attachment
 
 
 def _user(request: HttpRequest) -> User:
@@ -211,6 +212,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can(user, Action.APPROVE, case.organisation),
         "withdraw_form": forms.WithdrawForm(),
         "records": case.records.select_related("created_by").order_by("occurred_at", "pk"),
+        "attachments": Attachment.objects.filter(record__case=case).select_related("record", "stored"),
         "record_kinds": _record_kinds(case, user),
     }
     return render(request, "cases/case_detail.html", context)
