@@ -81,6 +81,18 @@ def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -
                 chair=chair,
             )
         return {**content, "chair": chair, "hearing_at": moment.isoformat()}
+    if kind in ("onsite_inspection_record", "coercive_measure_onsite_record"):  # two certified officers (APL-42)
+        content = {**content, "officers": [str(s["officer"].pk), str(s["officer2"].pk)]}
+        if (
+            kind == "coercive_measure_onsite_record"
+            and not case.records.filter(  # type: ignore[attr-defined]
+                kind="coercive_measure_decision", status="signed"
+            ).exists()
+        ):
+            _signed(s, case, "coercive_measure_decision", moment - timedelta(hours=1))  # approved beforehand (CEL-18)
+        return content
+    if kind == "onspot_collection":  # APL-68: not the summary procedure's small-fine ground in a general case
+        return {**content, "ground": "hard_to_enforce"}
     if kind == "service_receipt" and content.get("mode") == "electronic":
         _signed(s, case, "service_address_confirmation", moment - timedelta(hours=1))
     return content

@@ -143,7 +143,7 @@ def test_WS_12_preservation_cannot_be_completed_without_an_av_record_covering_it
     entries = Entry.objects.count()
     with pytest.raises(Refused) as refused:
         with clock.frozen_at(MONDAY + timedelta(hours=2)):
-            records.sign_record(actor=s["officer"], record=notice)
+            records.sign_record(actor=s["head"], record=notice)
     assert str(refused.value).startswith("WS-12：先行登记保存须全程音像记录")
     notice.refresh_from_db()
     assert notice.status == Record.Status.DRAFT and Entry.objects.count() == entries
@@ -157,7 +157,7 @@ def test_WS_12_preservation_covered_by_a_stored_recording_can_be_completed() -> 
     _store(s, av, at=MONDAY + timedelta(hours=1))
     notice = _preservation_notice(s, MONDAY + timedelta(minutes=10))
     with clock.frozen_at(MONDAY + timedelta(hours=2)):
-        records.sign_record(actor=s["officer"], record=notice)
+        records.sign_record(actor=s["head"], record=notice)
     assert _finding(s["case"], "WS-12", now=MONDAY + timedelta(hours=3)).status is Status.MET
 
 
@@ -167,7 +167,7 @@ def test_IMR_13_sealing_gate_cites_IMR_13_in_the_inner_mongolia_rulebook(s: dict
     notice = _preservation_notice(s, MONDAY + timedelta(minutes=10))
     with pytest.raises(Refused, match=r"^IMR-13："):
         with clock.frozen_at(MONDAY + timedelta(hours=5)):
-            records.sign_record(actor=s["officer"], record=notice)
+            records.sign_record(actor=s["head"], record=notice)
 
 
 # -- IMR-13: continuity ----------------------------------------------------------------------------------------------

@@ -169,19 +169,22 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "party_applied_in_writing": "deferred_payment_approval's required applied_at, signed by the head (APL-66)",
     "redaction_reviewed": "disclosure.services.publish (IMD-8)",
     "masking_applied_and_publishable": "disclosure.services: masking and withholding before publication (PUB-MASK)",
+    "preservation_approved_by_head": "records.SIGNERS: the head signs the preservation notice (APL-56)",
+    "coercive_measure_procedure_followed": "record_effects._check_officers_present (CEL-18)",
+    "enough_certified_officers_present": "record_effects._check_officers_present (APL-42, FUND-29)",
+    "onsite_collection_allowed": "record_effects._check_onspot_collection (APL-68)",
+    "official_receipt_number_recorded": "onspot_collection's required receipt_number (APL-70)",
+    "not_complied_nor_challenged_and_reminded": "record_effects._check_reminded (CEL-54)",
 }
 # Named by the rulebooks, not yet checked by any code: the coercive measures and on-the-spot collection steps.
 NOT_YET_CHECKED = frozenset(
     {
-        "preservation_approved_by_head",  # APL-56
-        "coercive_measure_procedure_followed",  # CEL-18
-        "enough_certified_officers_present",  # APL-42 / FUND-29 at an inspection
-        "onsite_collection_allowed",  # APL-68
-        "official_receipt_number_recorded",  # APL-70
-        "execution_not_suspended_by_review",  # APL-73
-        "not_complied_nor_challenged_and_reminded",  # CEL-54
+        # APL-73: execution is not suspended by review or suit — nothing in the system stops it, so nothing to refuse
+        # yet; becomes a check when a "suspend execution" action exists (the law's exceptions).
+        "execution_not_suspended_by_review",
     }
 )
+
 
 # Entering each phase is a step; its gates are those the rulebook attaches to the matching action.
 PHASE_ACTIONS = {Phase.DECISION: "notify_rights", Phase.EXECUTION: "sign_decision", Phase.CLOSED: "close_case"}

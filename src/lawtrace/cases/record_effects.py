@@ -104,6 +104,78 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
         _check_hearing(case, content)
     elif kind == "service_receipt" and content.get("mode") == "electronic":
         _check_electronic_service(case, content)
+    elif kind in ("onsite_inspection_record", "coercive_measure_onsite_record"):
+        _check_officers_present(case, kind, content)
+    elif kind == "onspot_collection":
+        _check_onspot_collection(case, content)
+    elif kind == "court_enforcement_application":
+        _check_reminded(case, content)
+
+
+def _check_officers_present(case: Case, kind: str, content: dict[str, object]) -> None:
+    """APL-42 / FUND-29: at least two officers with valid certificates present; CEL-18: a coercive measure's
+    on-the-spot record is signed by the party, or — refused or absent — by a witness, and follows the head's
+    approval of the measure."""
+    from lawtrace.orgs.models import Certificate
+    from lawtrace.rulebook.loader import at
+
+    listed = content.get("officers")
+    officers = {int(str(p)) for p in listed} if isinstance(listed, list) else set()
+    minimum = int(at(case.rulebook, case.rulebook_version).param("APL-42", "min_handlers"))
+    day = timezone.localdate()
+    valid = {c.holder_id for c in Certificate.objects.filter(holder_id__in=officers) if c.is_valid_on(day)}
+    if len(valid & officers) < minimum:
+        rule = "FUND-29" if "FUND-29" in at(case.rulebook, case.rulebook_version) else "APL-42"
+        raise Refused(f"执法人员不得少于{minimum}人，且均须持有效执法证件。", rule=rule)
+    if kind != "coercive_measure_onsite_record":
+        return
+    party_signed = content.get("party_signature") in ("signed", "sealed")
+    witnessed = bool(content.get("witness")) and content.get("witness_signature") in ("signed", "sealed")
+    if not (party_signed or witnessed):
+        raise Refused("当事人拒绝签名或不到场的，应当注明，并由见证人签名或盖章。", rule="CEL-18")
+    if not case.records.filter(kind="coercive_measure_decision", status="signed").exists():  # type: ignore[attr-defined]
+        raise Refused("实施行政强制措施须事先经行政机关负责人批准（先签发实施行政强制措施决定书）。", rule="CEL-18")
+
+
+def _check_onspot_collection(case: Case, content: dict[str, object]) -> None:
+    """APL-68: collected on the spot only in the summary procedure and on one of the law's grounds; a fine of at
+    most the rulebook's amount on the ground of its size."""
+    from lawtrace.cases.models import Procedure
+    from lawtrace.rulebook.loader import at
+
+    rulebook = at(case.rulebook, case.rulebook_version)
+    if case.procedure != Procedure.SUMMARY and content.get("ground") == "small_fine":
+        raise Refused("以数额较小为由当场收缴，只适用于简易程序当场作出的罚款。", rule="APL-68")
+    limit = (
+        int(rulebook.param("APL-68", "small_fine_fen")) if "small_fine_fen" in rulebook.rule("APL-68").params else 10000
+    )
+    if content.get("ground") == "small_fine" and int(str(content.get("amount_fen") or 0)) > limit:
+        raise Refused(f"以数额较小为由当场收缴的罚款不得超过{limit / 100:,.0f}元。", rule="APL-68")
+
+
+def _check_reminded(case: Case, content: dict[str, object]) -> None:
+    """CEL-54: the court is applied to only after a reminder was served and its period (working days) has run."""
+    from lawtrace.cases.deadline_rules import effective_records
+    from lawtrace.rulebook.loader import at
+    from lawtrace.rulebook.overrides import working_calendar
+
+    rule = at(case.rulebook, case.rulebook_version).rule("CEL-54")
+    days = rule.deadline.length if rule.deadline and rule.deadline.length else 10
+    served = [
+        m
+        for r in effective_records(case)
+        if r.kind == "enforcement_reminder"
+        if (m := _moment(r.content.get("served_at")))
+    ]
+    applied = _moment(content.get("applied_at"))
+    if not served:
+        raise Refused("申请人民法院强制执行前，应当催告当事人履行义务（尚无已送达的催告书）。", rule="CEL-54")
+    earliest = working_calendar().add_working_days(min(served), days).at
+    if applied is not None and applied <= earliest:
+        raise Refused(
+            f"催告书送达{days}个工作日后当事人仍未履行的，方可申请强制执行（{timezone.localtime(earliest):%Y年%m月%d日}以后）。",
+            rule="CEL-54",
+        )
 
 
 def _check_hearing(case: Case, content: dict[str, object]) -> None:

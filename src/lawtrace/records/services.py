@@ -60,6 +60,8 @@ SIGNERS = {
     "termination_decision": Action.APPROVE,
     "closing_report": Action.APPROVE,
     "deferred_payment_approval": Action.APPROVE,
+    "evidence_preservation_notice": Action.APPROVE,  # APL-56: preservation approved by the head
+    "coercive_measure_decision": Action.APPROVE,  # CEL-18: the measure approved beforehand by the head
 }
 # Fields where the draft names the head who is to sign; the signature must be that person's.
 SIGNER_FIELDS = ("signed_by", "approved_by")
