@@ -219,3 +219,20 @@ def test_the_decision_is_signed_by_the_head_it_names_not_by_the_handler(s: dict)
     signed = Record.objects.get(pk=draft.pk)
     assert signed.status == Record.Status.SIGNED and signed.signed_by == s["head"]
     assert "待我签署" not in head.get("/").content.decode()
+
+
+def test_person_fields_offer_the_right_people(s: dict) -> None:
+    """送达人 and 执法人员 are the case's handlers; 签发人 and 批准人 the heads; anyone else in the organisation is not
+    offered there (a typed-in stranger cannot be chosen either: the form refuses a value outside its list)."""
+    from lawtrace.records.forms import people_for
+
+    case = s["case"]
+    handlers = {s["officer"], s["officer2"]}
+    assert set(people_for("servers", case)) == handlers == set(people_for("officers", case))
+    assert set(people_for("signed_by", case)) == {s["head"]}
+    assert s["unit_head"] in set(people_for("chair", case))  # other person fields: the whole organisation
+    officer = Client()
+    officer.force_login(s["officer"])
+    page = officer.get(f"/cases/{case.pk}/records/new/service_receipt/").content.decode()
+    servers = page[page.index('name="servers"') : page.index("</select>", page.index('name="servers"'))]
+    assert s["head"].full_name not in servers and s["officer2"].full_name in servers

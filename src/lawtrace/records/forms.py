@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lawtrace.cases.models import Case
@@ -18,7 +19,27 @@ from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind, ServiceMo
 SIGNATURE_CHOICES = [("", "—"), ("signed", "已签名"), ("sealed", "已盖章"), ("refused", "拒绝签名（已注明）")]
 
 
-def _field(spec: FieldSpec, required: bool, case: Case) -> forms.Field:
+# Who a person field may name: the investigating officers are the case's handlers; approvals and signatures are the
+# heads'; the legal review is a reviewer's. Any other person field offers everyone in the organisation.
+HANDLER_FIELDS = frozenset({"officers", "servers", "collector", "makers"})
+HEAD_FIELDS = frozenset({"approved_by", "signed_by", "resume_approved_by", "decided_by"})
+
+
+def people_for(name: str, case: Case) -> QuerySet[User]:
+    from lawtrace.orgs.permissions import Action, roles_granting
+
+    in_organisation = User.objects.filter(roles__organisation=case.organisation, roles__is_active=True)
+    if name in HANDLER_FIELDS:
+        return User.objects.filter(handled__case=case, handled__active=True).distinct()
+    if name in HEAD_FIELDS:
+        heads = roles_granting(Action.APPROVE) | roles_granting(Action.SIGN_DECISION)
+        return in_organisation.filter(roles__role__in=heads).distinct()
+    if name == "reviewer":
+        return in_organisation.filter(roles__role__in=roles_granting(Action.LEGAL_REVIEW)).distinct()
+    return in_organisation.distinct()
+
+
+def _field(spec: FieldSpec, required: bool, case: Case, name: str = "") -> forms.Field:
     label, kind = str(spec.label), spec.type
     help_text = spec.help or ""
     if kind is FieldType.LONGTEXT:
@@ -42,7 +63,7 @@ def _field(spec: FieldSpec, required: bool, case: Case) -> forms.Field:
     if kind is FieldType.CHOICE:
         return forms.ChoiceField(label=label, required=required, choices=[("", "—"), *(spec.choices or {}).items()])
     if kind is FieldType.PERSON:
-        people = User.objects.filter(roles__organisation=case.organisation, roles__is_active=True).distinct()
+        people = people_for(name, case)
         cls = forms.ModelMultipleChoiceField if spec.many else forms.ModelChoiceField
         return cls(label=label, required=required, queryset=people.order_by("full_name"))
     if kind is FieldType.PARTY:
@@ -79,9 +100,9 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.spec = spec
         for name, field_spec in spec.required_fields.items():
-            self.fields[name] = _field(field_spec, True, case)
+            self.fields[name] = _field(field_spec, True, case, name)
         for name, field_spec in spec.optional_fields.items():
-            self.fields[name] = _field(field_spec, False, case)
+            self.fields[name] = _field(field_spec, False, case, name)
         if modes and "mode" in spec.fields:
             self._add_mode_fields(modes, case)
         for field in self.fields.values():
@@ -94,7 +115,7 @@ class RecordForm(forms.Form):
             for name, field_spec in mode.fields.items():
                 field = self.fields.get(name)
                 if field is None:
-                    field = self.fields[name] = _field(field_spec, False, case)
+                    field = self.fields[name] = _field(field_spec, False, case, name)
                     field.help_text = ""
                 shown_for = field.widget.attrs.get("data-mode", "").split()
                 field.widget.attrs["data-mode"] = " ".join([*shown_for, mode_name])
