@@ -33,3 +33,15 @@ def print_table(rows: list[Row]) -> None:
         print("  ".join(getattr(row, c).ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def report(rows: list[Row]) -> int:
+    """Print the table; the exit status is 1 only when a correctness check failed (a missed goal is MISS, not 1)."""
+    import sys
+
+    print_table(rows)
+    sys.stdout.flush()
+    failed = [r.measure.strip() for r in rows if r.status == "FAIL"]
+    if failed:
+        print(f"\nFAILED correctness checks: {', '.join(failed)}")
+    return 1 if failed else 0

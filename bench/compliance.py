@@ -28,20 +28,18 @@ import platform
 import pstats
 import random
 import re
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from _report import Row, judged, print_table, seconds
+from _environment import run_in_throwaway_environment
+from _report import Row, judged, report, seconds
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -60,14 +58,6 @@ FIRST_DAY = date(2025, 7, 1)
 LAST_DAY = date(2026, 11, 13)  # the latest registration; follow-up steps take at most 5 days
 SEED = 20261123
 PASSWORD_FREE = None  # people are made without a password (force_login needs none; hashing costs 0.3 s each)
-FOREIGN_VARIABLES = (
-    "DATABASE_URL",
-    "LAWTRACE_KEY_DIR",
-    "LAWTRACE_S3_BUCKET",
-    "LAWTRACE_HOST_ORGANISATION",
-    "LAWTRACE_TEST_SQLITE_NAME",
-)
-
 # Goals (from the issue).
 GOAL_EVALUATE_RATE = 1_000.0  # cases/s on SQLite
 GOAL_DASHBOARD_MS = 300.0  # median page time over the projection of 100,000 cases
@@ -120,25 +110,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.cases < 1 or args.dashboard_cases < args.cases:
         parser.error("need --cases >= 1 and --dashboard-cases >= --cases")
     return args
-
-
-def configure_environment() -> Path:
-    """Set the variables settings.py reads, start Django, migrate. Returns the temporary folder."""
-    for name in FOREIGN_VARIABLES:
-        os.environ.pop(name, None)
-    workdir = Path(tempfile.mkdtemp(prefix="lawtrace-bench-"))
-    os.environ["LAWTRACE_VAR_DIR"] = str(workdir / "var")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lawtrace.settings"
-    os.environ.setdefault("LAWTRACE_LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return workdir
 
 
 # --- organisations and people, through the services ----------------------------------------------------------------
@@ -864,27 +835,12 @@ def main_role(args: argparse.Namespace) -> int:
         f"{args.dashboard_cases:,} behind the dashboard, {time.perf_counter() - started:.0f} s in all, "
         f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after (other work slows every figure)\n"
     )
-    print_table(rows)
-    sys.stdout.flush()
-    failed = [r.measure.strip() for r in rows if r.status == "FAIL"]
-    if failed:
-        print(f"\nFAILED correctness checks: {', '.join(failed)}")
-    return 1 if failed else 0
+    return report(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    workdir = configure_environment()
-    try:
-        return main_role(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in_throwaway_environment(lambda: main_role(args), keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -30,20 +30,18 @@ import platform
 import pstats
 import random
 import re
-import shutil
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from _report import Row, judged, print_table, seconds
+from _environment import run_in_throwaway_environment
+from _report import Row, judged, report, seconds
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -59,16 +57,6 @@ RUNS = 20  # GETs per page after one warm-up
 SPREAD_DAYS = 900  # copies are published over the last ~2.5 years (PUB-MASK keeps a decision online 3 years)
 SEED = 20261124
 PASSWORD_FREE = None  # people are made without a password (hashing costs 0.3 s each; nobody signs in)
-FOREIGN_VARIABLES = (
-    "DATABASE_URL",
-    "LAWTRACE_KEY_DIR",
-    "LAWTRACE_S3_BUCKET",
-    "LAWTRACE_HOST_ORGANISATION",
-    "LAWTRACE_TEST_SQLITE_NAME",
-    "LAWTRACE_REDIS_URL",
-    "REDIS_URL",
-)
-
 GOAL_MS = 200.0  # median of the public decision list with 100,000 published items (issue 7)
 
 LEGAL_PARTIES = (
@@ -107,25 +95,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.items < SERVICE_CASES or args.runs < 1:
         parser.error(f"need --items >= {SERVICE_CASES} and --runs >= 1")
     return args
-
-
-def configure_environment() -> Path:
-    """Set the variables settings.py reads, start Django, migrate. Returns the temporary folder."""
-    for name in FOREIGN_VARIABLES:
-        os.environ.pop(name, None)
-    workdir = Path(tempfile.mkdtemp(prefix="lawtrace-bench-"))
-    os.environ["LAWTRACE_VAR_DIR"] = str(workdir / "var")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lawtrace.settings"
-    os.environ.setdefault("LAWTRACE_LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return workdir
 
 
 # --- organisations and people, through the services ----------------------------------------------------------------
@@ -568,27 +537,12 @@ def main_role(args: argparse.Namespace) -> int:
         f"{time.perf_counter() - started:.0f} s in all, load average {load_before:.1f} before and "
         f"{os.getloadavg()[0]:.1f} after (other work slows every figure)\n"
     )
-    print_table(rows)
-    sys.stdout.flush()
-    failed = [r.measure.strip() for r in rows if r.status == "FAIL"]
-    if failed:
-        print(f"\nFAILED correctness checks: {', '.join(failed)}")
-    return 1 if failed else 0
+    return report(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    workdir = configure_environment()
-    try:
-        return main_role(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in_throwaway_environment(lambda: main_role(args), keep=args.keep)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from _environment import FOREIGN_VARIABLES
 from _report import Row, judged, print_table, seconds
 
 if TYPE_CHECKING:
@@ -53,14 +54,6 @@ BUNDLE_RUNS = 200
 WAIT_LIMIT = 300.0  # seconds any wait for a child process may take
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Variables that would point the benchmark at real keys, real object storage or a real host organisation.
-FOREIGN_VARIABLES = (
-    "DATABASE_URL",
-    "LAWTRACE_KEY_DIR",
-    "LAWTRACE_S3_BUCKET",
-    "LAWTRACE_HOST_ORGANISATION",
-    "LAWTRACE_TEST_SQLITE_NAME",
-)
-
 # Goals (from the issue).
 GOAL_SQLITE_APPENDS = 2_000.0  # appends/s, one writer
 GOAL_POSTGRES_APPENDS = 1_000.0  # appends/s in total, 8 writers on one log

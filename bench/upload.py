@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from _report import Row, judged, print_table, seconds
+from _report import Row, judged, report, seconds
 
 if TYPE_CHECKING:
     from lawtrace.evidence.models import AVRecord
@@ -731,12 +731,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         f"{time.perf_counter() - started:.0f} s in all, load average {load_before[0]:.1f} before and "
         f"{load_after[0]:.1f} after (other work slows every figure)\n"
     )
-    print_table(rows)
-    sys.stdout.flush()
-    failed = [r.measure.strip() for r in rows if r.status == "FAIL"]
-    if failed:
-        print(f"\nFAILED correctness checks: {', '.join(failed)}")
-    return 1 if failed else 0
+    return report(rows)
 
 
 def _filesystem(path: Path) -> str:
