@@ -69,6 +69,7 @@ LEGAL_PARTIES = (
 )
 NATURAL_PARTIES = ("包金花", "王建民", "李秀兰", "刘志强")
 SEARCH_TERM = "康宁"  # one of six legal parties: about 1 in 8 items match
+ABSENT_TERM = "无此单位"  # matches nothing: every published text is read
 
 
 class BenchError(RuntimeError):
@@ -459,6 +460,7 @@ def measure(args: argparse.Namespace, counties: list[County]) -> list[Row]:
             f"/gongshi/decisions/?kind=penalty&year={last_year}&org={county.pk}",
         ),
         (f"search q={SEARCH_TERM}", f"/gongshi/decisions/?q={SEARCH_TERM}"),
+        (f"search q={ABSENT_TERM} (no match)", f"/gongshi/decisions/?q={ABSENT_TERM}"),
         ("page 2", "/gongshi/decisions/?page=2"),
     ]
     one = Item.objects.filter(kind=ItemKind.PENALTY, status="published").order_by("-pk").first()

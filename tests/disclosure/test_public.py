@@ -111,6 +111,24 @@ def test_search_filters_and_pagination(s: dict[str, Any]) -> None:
     assert COMPANY in client.get("/gongshi/decisions/", {"q": COMPANY}).content.decode()
 
 
+def test_a_search_with_many_matches_counts_up_to_the_cap(s: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from lawtrace.disclosure import public_views
+
+    monkeypatch.setattr(public_views, "SEARCH_COUNT_CAP", 21)
+    case = company_case(s)
+    for n in range(23):
+        publish(s, decided(s, case, document_number=f"测医保罚〔2026〕{n + 10}号"))
+    client = Client()
+    many = client.get("/gongshi/decisions/", {"q": "测医保罚"}).content.decode()
+    assert "共 21+ 条" in many and "第 1/2 页" in many
+    assert "〔2026〕32号" in many  # the newest first, as without a search
+    second = client.get("/gongshi/decisions/", {"q": "测医保罚", "page": 2}).content.decode()
+    assert "第 2/2 页" in second and "〔2026〕12号" in second  # the 21st match
+    assert "〔2026〕11号" not in second  # the two oldest lie past the cap: a narrower search finds them
+    few = client.get("/gongshi/decisions/", {"q": "〔2026〕1"}).content.decode()
+    assert "〔2026〕19号" in few and "〔2026〕20号" not in few and "+ 条" not in few  # under the cap: one page
+
+
 def test_atom_feed_lists_published_items_redacted(s: dict[str, Any]) -> None:
     item = publish(s, decided(s, natural_case(s)))
     response = Client().get("/gongshi/feed.atom")

@@ -22,8 +22,11 @@ from lawtrace.disclosure.forms import CorrectionForm
 from lawtrace.disclosure.models import AFTER_KINDS, BeforeCategory, Item, ItemKind, ItemStatus
 from lawtrace.errors import Refused
 from lawtrace.orgs.models import Organisation
+from lawtrace.pagination import CappedPaginator
 
 PAGE_SIZE = 20
+# A text search counts at most this many matches (a LIKE over every item's text otherwise dominates the page).
+SEARCH_COUNT_CAP = 1000
 # The public form: at most 5 requests an hour from one address (django-ratelimit; no captcha service, DESIGN).
 CORRECTION_RATE = "5/h"
 
@@ -104,7 +107,9 @@ def decisions(request: HttpRequest) -> HttpResponse:
             items, q=get.get("q", "").strip()[:50], kind=get.get("kind", ""), year=get.get("year", "")
         )
     )
-    page = Paginator(items, PAGE_SIZE).get_page(get.get("page"))
+    searching = bool(get.get("q", "").strip())
+    paginator = CappedPaginator(items, PAGE_SIZE, SEARCH_COUNT_CAP) if searching else Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(get.get("page"))
     query = get.copy()
     query.pop("page", None)
     this_year = timezone.localdate().year
