@@ -16,14 +16,14 @@ from tests.factories import open_case_setting, register
 MONDAY = datetime(2025, 11, 10, 9, 30, tzinfo=SHANGHAI)
 
 
-def _opened_case(rulebook: str, case_type: str) -> tuple[dict, object]:
+def _opened_case(rulebook: str, case_type: str, opened_at: datetime = MONDAY) -> tuple[dict, object]:
     s = open_case_setting()
     Organisation.objects.filter(pk=s["county"].pk).update(rulebook=rulebook)
     s["county"].refresh_from_db()
-    with clock.frozen_at(MONDAY - timedelta(days=3)):
-        case = register(s, case_type=case_type, violation_ended_on=(MONDAY - timedelta(days=40)).date())
+    with clock.frozen_at(opened_at - timedelta(days=3)):
+        case = register(s, case_type=case_type, violation_ended_on=(opened_at - timedelta(days=40)).date())
         services.give_unit_opinion(actor=s["unit_head"], case=case, approve=True, opinion="同意")
-    with clock.frozen_at(MONDAY):
+    with clock.frozen_at(opened_at):
         case = services.decide_opening(actor=s["head"], case=case, approve=True, opinion="同意立案")
     return s, case
 
