@@ -71,6 +71,10 @@ CASE_KINDS: dict[str, tuple[int, tuple[str, ...]]] = {
     "coercion": (5, ("{p}涉嫌转移、销毁证据先行登记保存",)),
     "benefit": (5, ("{p}医疗救助待遇申请核查",)),
 }
+# IMR-2 / IMD-3: an Inner Mongolia county registers 监督检查、处罚、强制 only — registration refuses other types. The
+# audits, agreement work and benefit checks are still drawn (the same random stream, so the figures stay comparable
+# with earlier runs) and registered as the 监督检查 they are under that rulebook.
+IN_SCOPE = {"audit": "inspection", "agreement": "inspection", "benefit": "inspection"}
 LEGAL_PARTIES = (
     "锡林浩特市康宁大药房有限公司",
     "锡林浩特市仁和医院有限公司",
@@ -274,7 +278,7 @@ def plan_registrations(setting: Setting, count: int, rng: random.Random) -> list
         arguments = {
             "actor": lead,
             "organisation": county.organisation,
-            "case_type": case_type,
+            "case_type": IN_SCOPE.get(case_type, case_type),
             "source": rng.choice(list(CaseSource)),
             "title": rng.choice(CASE_KINDS[case_type][1]).format(p=party.name),
             "facts": "日常监督检查中发现相关线索，经初步核查，需要立案调查。",

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lawtrace.ledger",
     "lawtrace.rulebook",
     "lawtrace.cases",
+    "lawtrace.leads",
     "lawtrace.records",
     "lawtrace.disclosure",
     "lawtrace.evidence",

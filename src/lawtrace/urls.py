@@ -16,7 +16,9 @@ urlpatterns = [
     path("", include("lawtrace.orgs.urls")),
     path("", include("lawtrace.ledger.urls")),
     path("", include("lawtrace.cases.urls")),
+    path("", include("lawtrace.leads.urls")),
     path("", include("lawtrace.records.urls")),
     path("", include("lawtrace.disclosure.urls")),
     path("", include("lawtrace.evidence.urls")),
+    path("", include("lawtrace.rulebook.urls")),
 ]

@@ -91,6 +91,20 @@ def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -
         ):
             _signed(s, case, "coercive_measure_decision", moment - timedelta(hours=1))  # approved beforehand (CEL-18)
         return content
+    if kind == "property_list":  # CEL-24: 一式二份
+        return {**content, "copies": 2}
+    if kind == "coercive_measure_decision":  # CEL-24: the decision names its signed property list
+        lists = case.records.filter(kind="property_list", status="signed")  # type: ignore[attr-defined]
+        if not lists.exists():
+            _signed(s, case, "property_list", moment - timedelta(minutes=30))
+        return {**content, "property_list": str(lists.latest("pk").pk)}
+    if (
+        kind == "coercive_measure_extension"
+        and not case.records.filter(  # type: ignore[attr-defined]
+            kind="coercive_measure_decision", status="signed"
+        ).exists()
+    ):  # CEL-25: extends a sealing decided
+        _signed(s, case, "coercive_measure_decision", moment - timedelta(hours=2))
     if kind == "onspot_collection":  # APL-68: not the summary procedure's small-fine ground in a general case
         return {**content, "ground": "hard_to_enforce"}
     if kind == "service_receipt" and content.get("mode") == "electronic":

@@ -91,3 +91,14 @@ def test_application_pages_walk_the_steps_and_stay_within_the_organisation(s: di
     stranger = Client()
     stranger.force_login(make_person(s["other"], Role.OFFICER, certificate="valid"))
     assert stranger.get(f"/applications/{pk}/").status_code == 404
+
+
+def test_WS_9_a_case_on_application_is_opened_only_from_the_register(s: dict) -> None:
+    from lawtrace.cases.models import Case
+
+    before = (Case.objects.count(), Entry.objects.count())
+    with pytest.raises(Refused, match="申请登记") as refusal:  # no application behind it: nothing to trace back to
+        register(s, source=CaseSource.APPLICATION)
+    assert refusal.value.rule == "WS-9" and (Case.objects.count(), Entry.objects.count()) == before
+    with pytest.raises(Refused, match="申请登记"):  # an application accepted as if found by inspection
+        register(s, source=CaseSource.EX_OFFICIO, application=s["application"])

@@ -158,6 +158,9 @@ def test_IMR_8b_urgent_case_starts_at_once_and_the_request_follows(s: dict) -> N
 def test_WS_8b_real_name_complaint_declined_without_notice_is_refused(s: dict) -> None:
     from django.utils import timezone
 
+    from lawtrace.orgs.models import Organisation
+
+    Organisation.objects.filter(pk=s["county"].pk).update(rulebook="wenshang-2019")  # WS-8b: a wenshang bureau
     complaint = services.register_complaint(
         actor=s["officer"],
         organisation=s["county"],

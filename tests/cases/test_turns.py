@@ -85,7 +85,7 @@ def test_NHSA_SUSPEND_suspension_then_resumption_pause_the_case_period(s: dict) 
 
 
 def test_NHSA_SUSPEND_termination_is_refused_after_a_decision_and_writes_nothing(s: dict) -> None:
-    decision = filled(s["case"], "penalty_decision", s["officer"], MONDAY, document_number="测罚〔2025〕1号")
+    decision = filled(s["case"], "penalty_decision", s["officer"], MONDAY)
     _head_signs(s, "penalty_decision", MONDAY + timedelta(days=5), **decision)
     content = filled(s["case"], "termination_decision", s["officer"], MONDAY + timedelta(days=6))
     content["approved_by"] = str(s["head"].pk)
@@ -212,7 +212,7 @@ def test_the_head_withdraws_a_case_with_its_reason_an_officer_cannot(s: dict) ->
 
 
 def test_a_decided_case_cannot_be_withdrawn(s: dict) -> None:
-    decision = filled(s["case"], "penalty_decision", s["officer"], MONDAY, document_number="测罚〔2025〕2号")
+    decision = filled(s["case"], "penalty_decision", s["officer"], MONDAY)
     _head_signs(s, "penalty_decision", MONDAY + timedelta(days=5), **decision)
     with pytest.raises(Refused, match="不能撤销立案"):
         services.withdraw_case(actor=s["head"], case=s["case"], reason="重复立案")

@@ -96,7 +96,6 @@ def decision_content(case: Case, **overrides: Any) -> dict[str, Any]:
         "authority_name": case.organisation.name,
         "decided_on": now.date().isoformat(),
         "authority_seal": "sealed",
-        "document_number": "测医保罚〔2026〕1号",
         "head_opinion": "同意",
         "signed_by": "",  # filled with the signing head's id by sign()
         "signed_at": now.isoformat(),

@@ -22,7 +22,7 @@ def s() -> dict[str, Any]:
     s = setting()
     with clock.frozen_at(at(date(2026, 3, 2), 9)):
         decided(s, natural_case(s))
-        decided(s, company_case(s), document_number="测医保罚〔2026〕2号", fine_fen=250000)
+        decided(s, company_case(s), fine_fen=250000)
     return s
 
 

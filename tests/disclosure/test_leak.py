@@ -77,7 +77,7 @@ def _demo() -> None:
             handler_opinion="建议立案。",
             violation_ended_on=today - timedelta(days=20),
         )
-        _decide(case, number=f"锡市医保罚〔2026〕{case.pk}号")
+        _decide(case)
 
 
 def _publish_everything() -> None:
@@ -103,7 +103,7 @@ def _natural_person_decision() -> Item:
     return services.revise_item(actor=_publisher_of(item), item=item, manual_terms=["王秀英"])
 
 
-def _decide(case: Case, *, number: str) -> Item:
+def _decide(case: Case) -> Item:
     party = case.parties.get()
     officer = case.handlers.filter(active=True).first().user  # type: ignore[union-attr]
     head = User.objects.get(roles__organisation=case.organisation, roles__role=Role.BUREAU_HEAD)
@@ -117,7 +117,6 @@ def _decide(case: Case, *, number: str) -> Item:
         "authority_name": case.organisation.name,
         "decided_on": timezone.localdate().isoformat(),
         "authority_seal": "sealed",
-        "document_number": number,
         "head_opinion": "同意",
         "signed_by": str(head.pk),
         "signed_at": timezone.now().isoformat(),

@@ -78,7 +78,7 @@ def test_IMD_5_before_information_is_shown_once_published_with_bases_steps_and_r
 
 def test_IMD_7_published_decisions_are_listed_and_drafts_are_not(s: dict[str, Any]) -> None:
     shown = publish(s, decided(s, natural_case(s)))
-    draft = decided(s, company_case(s), document_number="测医保罚〔2026〕9号")
+    draft = decided(s, company_case(s))
     page = Client().get("/gongshi/decisions/").content.decode()
     assert shown.published_version.title in page and "周某某" in page
     assert draft.latest_version.title not in page
@@ -99,8 +99,8 @@ def test_IMD_9_each_organisation_publishes_its_own_and_the_hierarchy_view_gather
 
 def test_search_filters_and_pagination(s: dict[str, Any]) -> None:
     case = company_case(s)
-    for n in range(23):
-        publish(s, decided(s, case, document_number=f"测医保罚〔2026〕{n + 10}号"))
+    for _ in range(23):
+        publish(s, decided(s, case))  # 文号 1…23, given at signing (APL-59)
     client = Client()
     first = client.get("/gongshi/decisions/").content.decode()
     assert "共 23 条" in first and "第 1/2 页" in first
@@ -116,15 +116,15 @@ def test_a_search_with_many_matches_counts_up_to_the_cap(s: dict[str, Any], monk
 
     monkeypatch.setattr(public_views, "SEARCH_COUNT_CAP", 21)
     case = company_case(s)
-    for n in range(23):
-        publish(s, decided(s, case, document_number=f"测医保罚〔2026〕{n + 10}号"))
+    for _ in range(23):
+        publish(s, decided(s, case))  # 文号 1…23, given at signing (APL-59)
     client = Client()
-    many = client.get("/gongshi/decisions/", {"q": "测医保罚"}).content.decode()
+    many = client.get("/gongshi/decisions/", {"q": "罚〔2026〕"}).content.decode()
     assert "共 21+ 条" in many and "第 1/2 页" in many
-    assert "〔2026〕32号" in many  # the newest first, as without a search
-    second = client.get("/gongshi/decisions/", {"q": "测医保罚", "page": 2}).content.decode()
-    assert "第 2/2 页" in second and "〔2026〕12号" in second  # the 21st match
-    assert "〔2026〕11号" not in second  # the two oldest lie past the cap: a narrower search finds them
+    assert "〔2026〕23号" in many  # the newest first, as without a search
+    second = client.get("/gongshi/decisions/", {"q": "罚〔2026〕", "page": 2}).content.decode()
+    assert "第 2/2 页" in second and "〔2026〕3号" in second  # the 21st match
+    assert "〔2026〕2号" not in second  # the two oldest lie past the cap: a narrower search finds them
     few = client.get("/gongshi/decisions/", {"q": "〔2026〕1"}).content.decode()
     assert "〔2026〕19号" in few and "〔2026〕20号" not in few and "+ 条" not in few  # under the cap: one page
 

@@ -327,7 +327,6 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
                 "作出决定的行政机关名称": "正蓝旗医疗保障局",
                 "作出决定的日期": today,
                 "行政机关印章": "已盖章",
-                "文号": "蓝医保罚〔2026〕1号",
                 "行政机关负责人签署意见": "同意，按集体讨论决定作出处罚。",
                 "签发人": HEAD,
                 "签发时间": _at(now - timedelta(minutes=10)),
@@ -341,6 +340,8 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
         head = Walk(browser, server, "zlq-head", case_url, output_dir)
         try:
             head.sign_from_workbench("行政处罚决定书", "decision")
+            number = head.page.locator("dt:text-is('文号') + dd").inner_text().strip()  # given at signing (APL-59)
+            assert number.startswith("正蓝旗医保罚〔") and number.endswith("号"), number
         finally:
             head.close()
         officer.case()
@@ -353,22 +354,15 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
             "送达回证（送达记录）",
             {
                 "送达文书名称": "行政处罚决定书",
-                "文号": "蓝医保罚〔2026〕1号",
-                "送达方式": "留置送达",
+                "文号": number,
+                "送达方式": "直接送达",
                 "受送达人": PARTY,
                 "送达时间": _at(now - timedelta(minutes=5)),
                 "送达人": officers,
-                "送达地点": "正蓝旗上都镇某路1号",
                 "送达人签名": "已签名",
             },
-            then={  # IMR-17.3 / the retained service mode's own fields, if the form offers them
-                "拒收事由": "法定代表人拒绝签收",
-                "拒收日期": today,
-                "留置时间": _at(now - timedelta(minutes=5)),
-                "留置地点（受送达人住所）": "正蓝旗上都镇某路1号",
-                "见证人": "王某（社区工作人员）",
-                "见证人签名或盖章": "已签名",
-                "送达人签名或盖章": "已签名",
+            then={  # the direct service mode's own fields, shown for that mode
+                "受送达人或签收人签名或盖章": "已签名",
             },
             name="service",
         )
@@ -392,6 +386,20 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
             name="closing-report",
             sign=False,
         )
+        # IMR-5b: audio/video by default — the questioning and the inspection were recorded in writing only, so the
+        # officer says why, record by record, in the checklist panel
+        officer.case()
+        for _ in range(4):
+            pending = page.locator("[data-rule='IMR-5b']", has_text="无音像记录")
+            if not pending.count():
+                break
+            item = pending.first
+            item.get_by_role("textbox").fill("在询问室询问、现场检查，文字笔录已全面有效记录，当事人已签字确认。")
+            with page.expect_navigation():
+                item.get_by_role("button", name="说明不进行音像记录").click()
+        assert not page.locator("[data-rule='IMR-5b']", has_text="无音像记录").count(), page.locator(
+            ".alert, [data-rule='IMR-5b']"
+        ).all_inner_texts()
         officer.case()
         officer.shot("case-before-closing")
     finally:
@@ -410,9 +418,13 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
         assert page.get_by_text("下一阶段：").count() == 0
         assert page.get_by_role("button", name="制作记录").count() == 0
         compliance = page.locator(".card", has=page.get_by_role("heading", name="合规情况"))
-        statuses = compliance.locator("[data-rule] .badge.text-nowrap").all_inner_texts()
+        rows = compliance.locator("[data-rule]")
+        statuses = {
+            f"{row.get_attribute('data-rule')} {row.locator('.badge.text-nowrap').first.inner_text()}"
+            for row in rows.all()
+        }
         assert statuses, "compliance panel is empty"
-        assert not [s for s in statuses if s.startswith(("已逾期", "缺失"))], statuses
+        assert not [s for s in statuses if s.split()[1].startswith(("已逾期", "缺失"))], sorted(statuses)
         head.shot("case-closed")
         page.set_viewport_size(PHONE)
         head.shot("case-closed-phone")

@@ -71,3 +71,24 @@ def test_demo_cases_span_the_phases_and_show_findings() -> None:
     assert {("IMR-8b", "overdue"), ("IMR-17.3", "missing")} <= findings
     closed = Case.objects.get(status="closed")
     assert not ComplianceRow.objects.filter(case=closed).exclude(status="met").exists()
+
+
+def test_demo_shows_the_national_procedure_in_cases() -> None:
+    """A recused officer, an appraisal excluded from the case period, an extension, a hearing with its report and a
+    collective discussion before a decision waiting for the head, and a sealing on video extended once."""
+    from lawtrace.cases.models import Case, Handler
+    from lawtrace.evidence.models import AVFile
+    from lawtrace.records.models import Record
+
+    call_command("demo", stdout=StringIO())
+    heard = Case.objects.get(title__contains="中医医院")
+    assert Handler.objects.filter(case=heard, active=False).exclude(removed_reason="").exists()  # APL-43
+    signed = set(heard.records.filter(status="signed").values_list("kind", flat=True))
+    assert {"excluded_period", "extension_approval", "hearing_notice", "hearing_transcript", "hearing_report"} <= signed
+    assert {"collective_discussion", "legal_review_opinion"} <= signed
+    assert heard.records.get(kind="penalty_decision").status == Record.Status.DRAFT  # 待我签署 for the head
+    sealed = Case.objects.get(title__contains="封存")
+    assert {"coercive_measure_decision", "property_list", "coercive_measure_extension"} <= set(
+        sealed.records.filter(status="signed").values_list("kind", flat=True)
+    )
+    assert AVFile.objects.filter(av_record__case=sealed, name__endswith=".mp4").exists()

@@ -73,6 +73,29 @@ def test_IMR_9_certificates_not_shown_is_refused_and_nothing_written(s: dict) ->
     assert (Record.objects.count(), Entry.objects.count()) == before
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"subject_role": "neighbour"}, "被询问人身份只能选择"),
+        ({"started_at": "2026年3月1日上午"}, "不是有效的日期时间"),
+    ],
+    ids=["choice-outside-its-list", "time-not-a-time"],
+)
+def test_a_value_its_field_does_not_allow_is_refused_and_nothing_written(
+    s: dict, overrides: dict, message: str
+) -> None:
+    before = (Record.objects.count(), Entry.objects.count())
+    with pytest.raises(Refused, match=message):
+        services.add_record(
+            actor=s["officer"],
+            case=s["case"],
+            kind="inquiry_transcript",
+            occurred_at=timezone.now(),
+            content=_inquiry(s, **overrides),
+        )
+    assert (Record.objects.count(), Entry.objects.count()) == before
+
+
 def test_a_signed_record_cannot_be_signed_again_and_a_correction_keeps_both(s: dict) -> None:
     record = services.add_record(
         actor=s["officer"], case=s["case"], kind="inquiry_transcript", occurred_at=timezone.now(), content=_inquiry(s)

@@ -17,7 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from lawtrace import clock
-from lawtrace.cases import deadline_rules, record_rules
+from lawtrace.cases import coercive_measures, deadline_rules, record_rules
 from lawtrace.cases.models import (
     Approval,
     Case,
@@ -46,6 +46,9 @@ class Finding:
     late: str = ""
     looked_at: list[str] = field(default_factory=list)
     note: str = ""
+    # The party's own period (APL-67 payment): shown and counted on the dashboards, but the party's lateness is not
+    # the officers' — it does not lower the case's 案卷评查 score.
+    party_side: bool = False
 
     @property
     def status_label(self) -> str:
@@ -68,9 +71,9 @@ class _Context:
         return Finding(rule_id, rule.title, rule.article, status, **kwargs)  # type: ignore[arg-type]
 
     def period(self, rule_id: str) -> Period:
-        deadline = self.rulebook.rule(rule_id).deadline
-        assert deadline is not None and deadline.unit is not None
-        return Period(deadline.length, deadline.unit, deadline.roll_to_working_day)
+        rule = self.rulebook.rule(rule_id)
+        assert rule.deadline is not None and rule.deadline.unit is not None
+        return self.rulebook.period(rule, rule.deadline)
 
     def timed(self, rule_id: str, start: datetime, met_at: datetime | None, looked_at: list[str]) -> Finding:
         period = self.period(rule_id)
@@ -143,7 +146,8 @@ CHECKS: list[Callable[[_Context], Finding | None]] = [
 ]
 
 # Rules judged by the checks above; every other deadline rule goes through ``deadline_rules``.
-HAND_WRITTEN = frozenset({"APL-42", "APL-36", "IMR-8", "WS-10", "IMR-8b"})
+HAND_WRITTEN = frozenset({"APL-42", "APL-36", "IMR-8", "WS-10", "IMR-8b", "CEL-19"})  # CEL-19: coercive_measures
+HAND_WRITTEN |= frozenset({"APL-67", "APL-72", "CEL-53", "WS-18", "IMR-18", "WS-19", "IMR-19"})  # cases.execution
 
 
 # What evaluate reads, for callers that load many cases at once (a query per case otherwise).
@@ -156,6 +160,8 @@ EVALUATE_PREFETCH = (
     "av_records__files__stored",
     "av_records__gaps",
     "av_records__confirmations",
+    "checklist_confirmations",
+    "lead__extensions__approved_by",
 )
 
 
@@ -168,8 +174,22 @@ def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalend
     from lawtrace.evidence.rules import evidence_findings
 
     av_findings = evidence_findings(case, rulebook=rulebook, calendar=ctx.calendar, now=ctx.now)
+    from lawtrace.rulebook.checklists import checklist_findings  # IMR-5 confirmed, IMR-5b, options (WS-5, WS-9b)
+
+    av_findings += checklist_findings(case, rulebook=rulebook)
     found += deadline_rules.findings(ctx, skip=HAND_WRITTEN)
     found += record_rules.findings(ctx, skip=set(HAND_WRITTEN))
+    found += coercive_measures.findings(ctx)  # CEL-19, CEL-24 (merged with record_rules' CEL-24)
+    from lawtrace.cases import execution  # 执行: APL-67, APL-72, CEL-53, WS-18/IMR-18, WS-19/IMR-19
+
+    found += execution.findings(ctx)
+    from lawtrace.cases.case_file import findings as case_file_findings  # NHSA-ONECASE, IMR-5c, once ended
+
+    found += case_file_findings(ctx)
+    # The lead the case was opened from (NHSA-LEAD, APL-54: events of kind "lead") is judged by the leads app.
+    from lawtrace.leads.rules import case_lead_findings
+
+    found += case_lead_findings(case, calendar=ctx.calendar, now=ctx.now)
     return _one_per_rule(found + av_findings)
 
 
@@ -210,7 +230,7 @@ def _projection(case: Case, findings: list[Finding], moment: datetime) -> tuple[
         )
         for f in findings
     ]
-    tally = Counter(r.status for r in rows)
+    tally = Counter(str(f.status) for f in findings if not f.party_side)
     score = CaseScore(
         case=case,
         organisation_id=case.organisation_id,

@@ -105,7 +105,7 @@ def _judge_rule(ctx: _Context, rule: Rule, deadline: Deadline, records: list[Rec
     if not triggers:
         return None  # not triggered yet: nothing is due
     satisfied = _moments(ctx, deadline.satisfied_by, records)
-    period = Period(deadline.length, deadline.unit, deadline.roll_to_working_day)  # type: ignore[arg-type]
+    period = ctx.rulebook.period(rule, deadline)  # its explanation names APL-85 / CEL-69 where they fix the unit
     excluded, open_pause = (
         _excluded(ctx, rule.id, records) if deadline.pausable or _paused_by(ctx, rule.id) else ((), False)
     )

@@ -11,6 +11,7 @@ from lawtrace.cases.models import Case, CaseSource, CaseType, PartyKind
 from lawtrace.identifiers import credit_code_check_char, id_number_check_digit
 from lawtrace.orgs.demo import username
 from lawtrace.orgs.models import Organisation, User
+from lawtrace.records.models import Record
 from lawtrace.rulebook.calendar import SHANGHAI
 
 
@@ -154,9 +155,15 @@ def load_cases(*, today: date) -> None:
             violation_ended_on=start,
         )
     _close_wenshang_case(ws_case, today)
+    _unpaid_fine_to_court(xlht, o1, o2, unit, head, today)
+    from lawtrace.cases.demo_procedure import load_procedure_cases
+
+    load_procedure_cases(today=today)
 
 
-def _signed(actor: User, case: Case, kind: str, when: datetime, content: dict[str, object]) -> None:
+def _signed(
+    actor: User, case: Case, kind: str, when: datetime, content: dict[str, object], signer: User | None = None
+) -> Record:
     from lawtrace.records import services as records
 
     spec = records.record_kind(case, kind)
@@ -169,12 +176,11 @@ def _signed(actor: User, case: Case, kind: str, when: datetime, content: dict[st
             occurred_at=when - timedelta(minutes=30),
             content=content,  # type: ignore[arg-type]
         )
-    signer = actor
-    if kind in records.SIGNERS:  # decisions and approvals are signed by the head the draft names
+    if signer is None and kind in records.SIGNERS:  # decisions and approvals are signed by the head the draft names
         named = next(content[f] for f in records.SIGNER_FIELDS if content.get(f))
         signer = User.objects.get(pk=str(named))
     with clock.frozen_at(when + timedelta(minutes=5)):
-        records.sign_record(actor=signer, record=record)
+        return records.sign_record(actor=signer or actor, record=record)
 
 
 def _investigate_and_decide(
@@ -291,7 +297,7 @@ def _investigate_and_decide(
         },
     )
     decided = review_day + timedelta(days=1)
-    _signed(
+    decision = _signed(
         o1,
         case,
         "penalty_decision",
@@ -305,7 +311,6 @@ def _investigate_and_decide(
             "authority_name": "锡林浩特市医疗保障局",
             "decided_on": decided.isoformat(),
             "authority_seal": "sealed",
-            "document_number": f"锡市医保罚〔2026〕{number}号",
             "head_opinion": "同意",
             "signed_by": str(head.pk),
             "signed_at": _at(decided, 15).isoformat(),
@@ -318,7 +323,7 @@ def _investigate_and_decide(
         services.advance_phase(actor=o1, case=case)
     service: dict[str, object] = {
         "document_name": "行政处罚决定书",
-        "document_number": f"锡市医保罚〔2026〕{number}号",
+        "document_number": decision.content["document_number"],  # given at signing (APL-59)
         "mode": "direct",
         "recipient": party,
         "served_at": _at(decided + timedelta(days=1), 9, 40).isoformat(),
@@ -412,12 +417,19 @@ def _close_wenshang_case(case: Case, today: date) -> None:
     _signed(
         o1,
         case,
+        "fine_payment",
+        _at(last, 9, 55),
+        {"amount_fen": 2528000, "paid_at": _at(last, 9, 50).isoformat(), "channel": "electronic"},
+    )
+    _signed(
+        o1,
+        case,
         "execution_record",
         _at(last, 10),
         {
             "content": "当事人已于期限内缴纳罚款并退回医保基金。",
             "recorded_at": _at(last, 9, 30).isoformat(),
-            "result": "执行完毕",
+            "result": "complied",
         },
     )
     _signed(
@@ -426,7 +438,7 @@ def _close_wenshang_case(case: Case, today: date) -> None:
         "closing_report",
         _at(last, 15),
         {
-            "ground": "执行完毕",
+            "ground": "executed",
             "summary": "违法事实清楚，处罚已执行完毕，建议结案。",
             "approved_by": str(head.pk),
             "approved_at": _at(last, 14).isoformat(),
@@ -434,6 +446,74 @@ def _close_wenshang_case(case: Case, today: date) -> None:
     )
     with clock.frozen_at(_at(last, 16)):
         services.advance_phase(actor=head, case=case)
+
+
+def _unpaid_fine_to_court(organisation: Organisation, o1: User, o2: User, unit: User, head: User, today: date) -> None:
+    """执行 (APL-67, APL-72, CEL-54, CEL-53): the fine is not paid within the period, the surcharge runs, a reminder
+    is served and, its 10 working days passed, the court is applied to; the court's result is not in yet."""
+    from lawtrace.cases import execution
+    from lawtrace.rulebook.overrides import working_calendar
+
+    day = today - timedelta(days=56)
+    with clock.frozen_at(_at(day, 10)):
+        case = services.register_case(
+            actor=o1,
+            organisation=organisation,
+            case_type=CaseType.PENALTY,
+            source=CaseSource.EX_OFFICIO,
+            title="锡林浩特市某门诊部涉嫌虚记诊疗费用骗取医保基金",
+            facts="智能监控提示该门诊部2026年第二季度理疗项目结算量异常。",
+            parties=[
+                services.PartyInput(
+                    kind=PartyKind.LEGAL,
+                    name="锡林浩特市德康门诊部有限公司",
+                    credit_code=_credit_code("91152502MA0N5R3T1"),
+                    representative="吴某某",
+                    address="锡林浩特市某街",
+                )
+            ],
+            handlers=[o1, o2],
+            handler_opinion="建议立案调查。",
+            violation_ended_on=day - timedelta(days=30),
+        )
+    with clock.frozen_at(_at(day, 15)):
+        services.give_unit_opinion(actor=unit, case=case, approve=True, opinion="同意立案。")
+    with clock.frozen_at(_at(day + timedelta(days=1), 9)):
+        services.decide_opening(actor=head, case=case, approve=True, opinion="同意立案。")
+    _investigate_and_decide(case, o1, o2, head, _u("xlht", "reviewer"), day + timedelta(days=2), number=5)
+    party = str(case.parties.get().pk)
+    x = execution.state(case, now=_at(today, 0))
+    assert x is not None and x.payment_due is not None
+    reminded = x.payment_due.last_day + timedelta(days=1)  # the party let the payment period (APL-67) pass
+    _signed(
+        o1,
+        case,
+        "enforcement_reminder",
+        _at(reminded, 11),
+        {
+            "party": party,
+            "obligations": "自收到本催告书之日起十日内缴纳罚款25,280元及加处罚款",
+            "rights": "当事人有权进行陈述和申辩",
+            "issued_at": _at(reminded, 9).isoformat(),
+            "document_number": "锡市医保催〔2026〕1号",
+            "served_at": _at(reminded, 10, 30).isoformat(),
+        },
+    )
+    applied = working_calendar().add_working_days(reminded, 10).last_day + timedelta(days=1)  # CEL-54
+    if applied >= today:
+        return  # a long holiday in the reminder's period: the application is not due yet
+    _signed(
+        o1,
+        case,
+        "court_enforcement_application",
+        _at(applied, 10),
+        {
+            "court": "锡林浩特市人民法院",
+            "applied_at": _at(applied, 9, 30).isoformat(),
+            "content": "当事人逾期不缴纳罚款，经催告仍未履行，申请强制执行罚款及加处罚款。",
+            "document_number": "锡市医保执申〔2026〕1号",
+        },
+    )
 
 
 def timezone_date(case: Case) -> date:

@@ -77,6 +77,35 @@ class RegisterCaseForm(StyledForm):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = officers
         field.widget.attrs["size"] = min(6, max(2, officers.count()))
+        self.actor = actor
+
+    def registration(self) -> dict[str, Any]:
+        """What ``services.register_case`` takes from this form (once valid): the case, its party, its handlers —
+        the registering officer first."""
+        from lawtrace.cases.services import PartyInput
+
+        d = self.cleaned_data
+        party = PartyInput(
+            kind=PartyKind(d["party_kind"]),
+            name=d["party_name"],
+            id_number=d["party_id_number"].upper(),
+            credit_code=d["party_credit_code"].upper(),
+            representative=d["party_representative"],
+            address=d["party_address"],
+            phone=d["party_phone"],
+        )
+        return {
+            "case_type": CaseType(d["case_type"]),
+            "title": d["title"],
+            "facts": d["facts"],
+            "parties": [party],
+            "handlers": [self.actor, *d["co_handlers"]],
+            "handler_opinion": d["handler_opinion"],
+            "violation_ended_on": d["violation_ended_on"],
+            "harms_life_or_finance": d["harms_life_or_finance"],
+            "urgent": d["urgent"],
+            "procedure": Procedure(d["procedure"]),
+        }
 
 
 class OpinionForm(StyledForm):

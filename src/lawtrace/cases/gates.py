@@ -166,7 +166,7 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "chair_did_not_investigate": "record_effects._check_hearing (APL-64)",
     "hearing_notified_in_time": "record_effects._check_hearing (APL-64)",
     "electronic_service_confirmed": "record_effects._check_electronic_service (APL-61)",
-    "party_applied_in_writing": "deferred_payment_approval's required applied_at, signed by the head (APL-66)",
+    "party_applied_in_writing": "execution._check_deferral: the written application, then the head's approval (APL-66)",
     "redaction_reviewed": "disclosure.services.publish (IMD-8)",
     "masking_applied_and_publishable": "disclosure.services: masking and withholding before publication (PUB-MASK)",
     "preservation_approved_by_head": "records.SIGNERS: the head signs the preservation notice (APL-56)",
@@ -175,15 +175,12 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "onsite_collection_allowed": "record_effects._check_onspot_collection (APL-68)",
     "official_receipt_number_recorded": "onspot_collection's required receipt_number (APL-70)",
     "not_complied_nor_challenged_and_reminded": "record_effects._check_reminded (CEL-54)",
+    # APL-73: review or suit stops neither the reminder nor the court application; only the review body's or the
+    # court's recorded decision to stop execution (review_or_litigation.execution_suspended) does, while it stands.
+    "execution_not_suspended_by_review": "execution._check_not_stopped (APL-73)",
 }
-# Named by the rulebooks, not yet checked by any code: the coercive measures and on-the-spot collection steps.
-NOT_YET_CHECKED = frozenset(
-    {
-        # APL-73: execution is not suspended by review or suit — nothing in the system stops it, so nothing to refuse
-        # yet; becomes a check when a "suspend execution" action exists (the law's exceptions).
-        "execution_not_suspended_by_review",
-    }
-)
+# Named by the rulebooks, not yet checked by any code.
+NOT_YET_CHECKED: frozenset[str] = frozenset()
 
 
 # Entering each phase is a step; its gates are those the rulebook attaches to the matching action.

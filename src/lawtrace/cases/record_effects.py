@@ -30,6 +30,10 @@ def check_content(case: Case, kind: str, content: dict[str, object], today: date
         _check_excluded_period(case, content, today, replacing)
     elif kind == "extension_approval":
         _check_extension(case, content)
+    else:
+        from lawtrace.cases import coercive_measures  # CEL-19, CEL-24, CEL-25
+
+        coercive_measures.check_content(case, kind, content, replacing)
 
 
 def _day(value: object) -> date | None:
@@ -85,6 +89,9 @@ def _check_extension(case: Case, content: dict[str, object]) -> None:
 
 def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> None:
     """Refuse a signature whose effect the case cannot take (nothing is written)."""
+    from lawtrace.cases import execution
+
+    execution.check_before_signing(case, kind, content)  # APL-66 deferral; APL-73 review stops no enforcement
     if kind == "suspension_decision":
         resuming = bool(content.get("resumed_on"))
         expected = CaseStatus.SUSPENDED if resuming else CaseStatus.ACTIVE
@@ -133,6 +140,8 @@ def _check_officers_present(case: Case, kind: str, content: dict[str, object]) -
     witnessed = bool(content.get("witness")) and content.get("witness_signature") in ("signed", "sealed")
     if not (party_signed or witnessed):
         raise Refused("当事人拒绝签名或不到场的，应当注明，并由见证人签名或盖章。", rule="CEL-18")
+    if content.get("emergency"):
+        return  # CEL-19: taken on the spot in an emergency, reported within 24 hours and approved afterwards
     if not case.records.filter(kind="coercive_measure_decision", status="signed").exists():  # type: ignore[attr-defined]
         raise Refused("实施行政强制措施须事先经行政机关负责人批准（先签发实施行政强制措施决定书）。", rule="CEL-18")
 

@@ -72,6 +72,17 @@ def viewed_recently(user: User, case: Case) -> bool:
     ).exists()
 
 
+def case_retrievals(case: Case, *, limit: int = 50) -> list:  # type: ignore[type-arg]
+    """IMR-6: the ledgered retrievals of the case — views by anyone not handling it, audio/video views and
+    downloads — newest first (who, what, when)."""
+    from lawtrace.ledger.actions import LedgerAction
+    from lawtrace.ledger.models import Entry
+
+    actions = [LedgerAction.CASE_VIEWED, LedgerAction.AV_VIEWED, LedgerAction.AV_DOWNLOADED]
+    entries = Entry.objects.filter(case_number=case.number, log__organisation=case.organisation, action__in=actions)
+    return list(entries.select_related("actor").order_by("-time", "-seq")[:limit])
+
+
 def my_open_cases(user: User) -> QuerySet[Case]:
     return (
         visible_cases(user)

@@ -192,10 +192,13 @@ def decline_complaint(*, actor: User, complaint: Complaint, reason: str, notice:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.handling != Complaint.Handling.PENDING:
         raise Refused(f"该投诉举报已处理（{complaint.get_handling_display()}）。")
+    from lawtrace.rulebook.loader import load
+
+    rule = "IMR-7b" if "IMR-7b" in load(complaint.organisation.rulebook) else "WS-8b"  # the organisation's own
     if not reason.strip():
-        raise Refused("请填写不予受理的理由。", rule="WS-8b")
+        raise Refused("请填写不予受理的理由。", rule=rule)
     if complaint.real_name and not notice.strip():
-        raise Refused("实名投诉举报不予受理的，应当告知投诉举报人并记录告知情况。", rule="WS-8b")
+        raise Refused("实名投诉举报不予受理的，应当告知投诉举报人并记录告知情况。", rule=rule)
     complaint.handling, complaint.handling_note = Complaint.Handling.NOT_TAKEN_UP, reason
     complaint.notice_to_complainant = notice
     complaint.notified_at = clock.now() if notice.strip() else None
@@ -243,10 +246,13 @@ def register_case(
     now = clock.now()
     day = timezone.localtime(now).date()
     version = rules.version_for(organisation, day)
+    rules.check_scope(organisation, case_type, version)  # WS-2, WS-25, IMR-2 / IMD-3, IMR-27
     if actor not in handlers:
         raise PermissionRefused("立案登记人须是本案承办人之一。", rule="APL-42")
     qualified = _check_handlers(handlers, organisation, organisation.rulebook, version, day)
     _check_limitation(case_type, violation_ended_on, harms_life_or_finance, day, organisation.rulebook, version)
+    if (source == CaseSource.APPLICATION) != (application is not None):
+        raise Refused("依申请的案件须从申请登记受理后立案（申请登记中“受理并立案”）。", rule="WS-9")
     if not parties:
         raise Refused("请至少填写一名当事人的基本情况。", rule="WS-10")
     for p in parties:

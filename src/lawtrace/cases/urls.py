@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lawtrace.cases import application_views, views
+from lawtrace.cases import application_views, case_file_views, views
 
 urlpatterns = [
     path("", views.workbench, name="workbench"),
@@ -12,6 +12,16 @@ urlpatterns = [
     path("cases/<int:pk>/unit-opinion/", views.unit_opinion, name="case_unit_opinion"),
     path("cases/<int:pk>/decide-opening/", views.decide_opening, name="case_decide_opening"),
     path("cases/<int:pk>/withdraw/", views.withdraw, name="case_withdraw"),
+    path("cases/<int:pk>/file/", case_file_views.case_file, name="case_file"),
+    path("cases/<int:pk>/file/records/<int:record_pk>/mark/", case_file_views.mark, name="case_file_mark"),
+    path("cases/<int:pk>/file/review/", case_file_views.review, name="case_file_review"),
+    path("cases/<int:pk>/file/access/", case_file_views.access_request, name="case_file_access"),
+    path(
+        "cases/<int:pk>/file/access/<int:request_pk>/decide/",
+        case_file_views.access_decision,
+        name="case_file_access_decide",
+    ),
+    path("cases/<int:pk>/file/access/<int:request_pk>/read/", case_file_views.reading, name="case_file_read"),
     path("supervision/compliance/", views.compliance_dashboard, name="compliance_dashboard"),
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("applications/", application_views.application_list, name="application_list"),

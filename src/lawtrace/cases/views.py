@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 from lawtrace.cases import forms, selectors, services
 from lawtrace.cases.compliance import evaluate
 from lawtrace.cases.gates import next_step
-from lawtrace.cases.models import PHASE_ORDER, Approval, Case, CaseStatus, CaseType, PartyKind, Phase, Procedure
+from lawtrace.cases.models import (
+    PHASE_ORDER,
+    Approval,
+    Case,
+    CaseSource,
+    CaseStatus,
+    CaseType,
+    Phase,
+)
 from lawtrace.errors import Refused
 from lawtrace.ledger import selectors as ledger_selectors
 from lawtrace.orgs.models import Organisation, User
@@ -34,6 +42,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """The officer's workbench: my cases, what waits for me, my certificates and devices, my recent sign-ins."""
     from django.utils import timezone
 
+    from lawtrace.leads import selectors as lead_selectors
     from lawtrace.orgs.models import CertificateStatus
     from lawtrace.orgs.selectors import roles_of
 
@@ -56,6 +65,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "awaiting": selectors.awaiting_my_approval(user)[:10],
             "to_sign": selectors.awaiting_my_signature(user)[:10],
             "due_items": selectors.my_due_items(user),
+            "due_leads": lead_selectors.my_due_leads(user),  # NHSA-LEAD: my leads waiting for a decision
         },
     )
 
@@ -137,34 +147,18 @@ def register_case(request: HttpRequest) -> HttpResponse:
     if application:
         initial = {"source": "application", "title": application.matter[:100], "facts": application.matter}
     form = forms.RegisterCaseForm(request.POST or None, organisation=organisation, actor=user, initial=initial)
+    if application is None:  # 依申请 only through the applications register (WS-9)
+        field = form.fields["source"]
+        field.choices = [c for c in field.choices if c[0] != CaseSource.APPLICATION]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        party = services.PartyInput(
-            kind=PartyKind(d["party_kind"]),
-            name=d["party_name"],
-            id_number=d["party_id_number"].upper(),
-            credit_code=d["party_credit_code"].upper(),
-            representative=d["party_representative"],
-            address=d["party_address"],
-            phone=d["party_phone"],
-        )
         try:
             case = services.register_case(
                 actor=user,
                 organisation=organisation,
-                case_type=CaseType(d["case_type"]),
-                source=d["source"],
-                title=d["title"],
-                facts=d["facts"],
-                parties=[party],
-                handlers=[user, *d["co_handlers"]],
-                handler_opinion=d["handler_opinion"],
-                violation_ended_on=d["violation_ended_on"],
-                harms_life_or_finance=d["harms_life_or_finance"],
-                urgent=d["urgent"],
+                source=form.cleaned_data["source"],
                 complaint=complaint,
-                procedure=Procedure(d["procedure"]),
                 application=application,
+                **form.registration(),
             )
         except Refused as refusal:
             form.add_error(None, str(refusal))
@@ -212,6 +206,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can(user, Action.APPROVE, case.organisation),
         "withdraw_form": forms.WithdrawForm(),
         "records": case.records.select_related("created_by").order_by("occurred_at", "pk"),
+        "retrievals": selectors.case_retrievals(case),  # IMR-6: who retrieved the case, when
         "attachments": Attachment.objects.filter(record__case=case).select_related("record", "stored"),
         "record_kinds": _record_kinds(case, user),
     }
@@ -226,6 +221,7 @@ def _record_kinds(case: Case, user: User) -> list[tuple[str, list[tuple[str, str
     rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     groups: dict[str, list[tuple[str, str]]] = {}
     skip = {"case", "case_file", "complaint", "lead", "case_opening_approval", "av_record", "disclosure_item"}
+    skip |= {"checklist_confirmation", "access_request"}  # their own forms: 核对事项, 阅卷申请 (ledgered services)
     for key, kind in rulebook.record_kinds.items():
         if key in skip or kind.phase is None or not may_make(user, case, key):
             continue

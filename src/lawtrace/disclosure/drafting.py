@@ -41,6 +41,8 @@ _NEVER_SHOWN_FIELDS = {"head_opinion", "signed_at", "served_at", "approved_at", 
 
 
 def item_kind_for(record: Record) -> ItemKind | None:
+    if record.confidential:  # IMR-5c / IMD-8: a record marked confidential is never drafted for publication
+        return None
     if record.kind in TRIGGERS:
         return TRIGGERS[record.kind]
     if record.kind == "closing_report" and record.case.case_type in INSPECTION_CASE_TYPES:

@@ -12,13 +12,15 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from lawtrace.errors import Refused
 from lawtrace.orgs.models import Organisation
 from lawtrace.rulebook.calendar import SHANGHAI, Due, WorkingCalendar
 from lawtrace.rulebook.deadlines import Period, due_date
-from lawtrace.rulebook.loader import Rulebook, load
+from lawtrace.rulebook.loader import NotInForce, Rulebook, load
 from lawtrace.rulebook.loader import at as rulebook_at
+from lawtrace.rulebook.overlays import version_label
 from lawtrace.rulebook.overrides import working_calendar
-from lawtrace.rulebook.schema import Alternative, Deadline
+from lawtrace.rulebook.schema import Alternative, Deadline, RuleKind
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,17 @@ class RuledDue:
 
 
 def rulebook_of(organisation: Organisation, on: date | None = None) -> Rulebook:
-    """The organisation's rulebook at the version in force on ``on`` (today by default)."""
+    """The organisation's rulebook at the version in force on ``on`` (today by default); refused, citing the
+    rulebook's effective-date rule (IMD-14, WS-26), for a day before it was issued."""
     on = on or timezone.localdate()
-    version = load(organisation.rulebook).version_in_force(on)
-    return rulebook_at(organisation.rulebook, version.version)
+    rulebook = load(organisation.rulebook)
+    try:
+        version = rulebook.version_in_force(on)
+    except NotInForce as e:
+        dated = [r.id for r in rulebook.rules_of_kind(RuleKind.SCOPE) if r.scope and r.scope.effective_from]
+        rule = "IMD-14" if "IMD-14" in dated else next(iter(dated), "")
+        raise Refused(f"{organisation}适用的规则集于{on:%Y年%m月%d日}尚未施行。", rule=rule) from e
+    return rulebook_at(organisation.rulebook, version_label(organisation, on, version.version))  # IMD-13 overlay
 
 
 def _period(deadline: Deadline, alternative: Alternative | None = None) -> Period:

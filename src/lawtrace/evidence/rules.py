@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from lawtrace.evidence.continuity import Interval, gaps
-from lawtrace.evidence.models import AVRecord, MediaType
+from lawtrace.evidence.models import AVRecord, GapReason, MediaType
 from lawtrace.orgs.models import DeviceKind
 from lawtrace.rulebook.calendar import Due, Unit, WorkingCalendar
 from lawtrace.rulebook.deadlines import Period, Status, due_date, judge
@@ -65,6 +65,7 @@ def evidence_findings(
     found += [_continuous(rulebook, rule, case, records) for rule in continuous_rules(rulebook)]
     found += [_checklist_finding(rulebook, rule_id, records) for rule_id in ("WS-13", "IMR-10", "IMR-11", "IMR-12")]
     found.append(_transcript(rulebook, records))
+    found.append(_obstruction_referral(rulebook, case, records))
     return [f for f in found if f is not None]
 
 
@@ -289,6 +290,37 @@ def _checklist_finding(rulebook: Rulebook, rule_id: str, records: list[AVRecord]
     return _finding(
         rulebook, rule_id, Status.MISSING if problems else Status.MET, looked_at=looked, note="；".join(problems)
     )
+
+
+# -- obstruction referred: IMR-25 -----------------------------------------------------------------------------------
+
+
+def _obstruction_referral(rulebook: Rulebook, case: Case, records: list[AVRecord]) -> Finding | None:
+    """IMR-25: a recording obstructed by people at the scene (an interruption explained as 现场有关人员阻挠, or an
+    interruption report giving that reason) is referred to the police, or to the judicial organs where a crime is
+    suspected — missing until a signed referral (``obstruction_referral``) is on the case."""
+    if "IMR-25" not in rulebook:
+        return None
+    signed = [r for r in case.records.all() if r.status == "signed"]  # type: ignore[attr-defined]
+    obstructed = [
+        f"音像记录#{av.pk} {timezone.localtime(gap.starts_at):%Y-%m-%d %H:%M} 因{gap.get_reason_display()}中止"
+        for av in records
+        for gap in av.gaps.all()
+        if gap.reason == GapReason.OBSTRUCTION
+    ]
+    obstructed += [
+        f"{r.kind_name}（{_local(r.occurred_at)}）：{GapReason.OBSTRUCTION.label}"
+        for r in signed
+        if r.kind == "av_interruption_report" and r.content.get("reason") == GapReason.OBSTRUCTION
+    ]
+    if not obstructed:
+        return None
+    referrals = [r for r in signed if r.kind == "obstruction_referral"]
+    looked = obstructed + [f"{r.kind_name}（{r.content.get('document_number') or r.pk}）" for r in referrals]
+    if not referrals:
+        note = "音像记录受到阻挠：以暴力、威胁等方法阻碍的，应移送公安机关（涉嫌犯罪的移送司法机关），尚无移送记录"
+        return _finding(rulebook, "IMR-25", Status.MISSING, looked_at=looked, note=note)
+    return _finding(rulebook, "IMR-25", Status.MET, met_at=min(r.occurred_at for r in referrals), looked_at=looked)
 
 
 # -- transcript: WS-21 / IMR-21 -------------------------------------------------------------------------------------

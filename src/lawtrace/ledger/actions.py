@@ -17,6 +17,7 @@ class LedgerAction(models.TextChoices):
     ROOM_SAVED = "room.saved", "保存询问室/听证室"
     CALENDAR_CHANGED = "calendar.day_set", "调整工作日"
     CALENDAR_YEAR_DECLARED = "calendar.year_declared", "录入年度放假安排"
+    PARAMETER_OVERRIDDEN = "rulebook.parameter_overridden", "调整规则集参数"
     # access (IMR-6)
     SIGNED_IN = "auth.signed_in", "登录"
     SIGN_IN_FAILED = "auth.sign_in_failed", "登录失败"
@@ -39,11 +40,22 @@ class LedgerAction(models.TextChoices):
     PHASE_CHANGED = "case.phase_changed", "进入下一阶段"
     STATUS_CHANGED = "case.status_changed", "案件状态变更（中止、恢复、终止、移送）"
     CASE_VIEWED = "case.viewed", "调阅案件"
+    ACCESS_REQUESTED = "case.access_requested", "登记当事人查阅执法记录申请"
+    ACCESS_APPROVED = "case.access_approved", "负责人同意当事人查阅"
+    ACCESS_REFUSED = "case.access_refused", "负责人不同意当事人查阅"
+    RECORDS_READ = "case.records_read", "当事人查阅执法记录"
+    CONFIDENTIALITY_REVIEWED = "case.confidentiality_reviewed", "确认归档保密审查"
+    # leads (NHSA-LEAD)
+    LEAD_REGISTERED = "lead.registered", "登记线索"
+    LEAD_EXTENDED = "lead.extended", "批准延长线索核查期限"
+    LEAD_NOT_OPENED = "lead.not_opened", "线索不予立案"
+    LEAD_CASE_OPENED = "lead.case_opened", "线索立案"
     # records
     RECORD_ADDED = "record.added", "制作记录"
     RECORD_SIGNED = "record.signed", "签署记录"
     RECORD_CORRECTED = "record.corrected", "更正记录"
     ATTACHMENT_ADDED = "record.attachment_added", "上传记录附件（签名页扫描件等）"
+    RECORD_MARKED_CONFIDENTIAL = "record.marked_confidential", "标记涉密记录"
     # evidence
     AV_RECORD_ADDED = "evidence.av_record_added", "登记音像记录"
     AV_FILE_STORED = "evidence.file_stored", "存储音像文件"
@@ -56,6 +68,9 @@ class LedgerAction(models.TextChoices):
     AV_STATION_SAVED = "evidence.station_saved", "保存采集工作站"
     AV_STATION_RECEIVED = "evidence.station_received", "采集工作站上传文件"
     AV_FIXITY_FAILED = "evidence.fixity_failed", "音像文件校验不符"
+    # checklists a person confirms, and AV omitted where the written record suffices (rulebook)
+    CHECKLIST_CONFIRMED = "checklist.confirmed", "确认核对事项"
+    AV_OMISSION_STATED = "checklist.av_omission_stated", "说明不进行音像记录"
     # disclosure
     DISCLOSURE_DRAFTED = "disclosure.drafted", "起草公示信息"
     DISCLOSURE_REVISED = "disclosure.revised", "修改公示信息（新版本）"

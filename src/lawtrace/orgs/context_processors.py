@@ -32,6 +32,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             "案件", "ti-folders", cases_url, path.startswith(cases_url) or path.startswith(reverse("complaint_list"))
         )
     )
+    if actions & {Action.HANDLE_CASE, Action.GIVE_OPINION, Action.APPROVE, Action.SUPERVISE}:  # leads (NHSA-LEAD)
+        url = reverse("lead_list")
+        items.append(NavItem("线索", "ti-bulb", url, path.startswith(url)))
     if Action.SUPERVISE in actions:
         url = reverse("supervision")
         items.append(NavItem("监督", "ti-eye-check", url, path.startswith(url) and "/ledger/" not in path))

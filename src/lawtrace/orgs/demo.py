@@ -64,6 +64,7 @@ PEOPLE: list[tuple[str, str, str, tuple[Role, ...], str | None]] = [
     ("xlht", "officer1", "张伟", (Role.OFFICER,), "valid"),
     ("xlht", "officer2", "李娜", (Role.OFFICER,), "valid"),
     ("xlht", "officer3", "孙浩", (Role.OFFICER,), "expired"),
+    ("xlht", "officer4", "陈刚", (Role.OFFICER,), "valid"),
     ("xlht", "unithead", "周敏", (Role.UNIT_HEAD,), "valid"),
     ("xlht", "reviewer", "吴磊", (Role.LEGAL_REVIEWER,), None),
     ("xlht", "head", "郑永刚", (Role.BUREAU_HEAD,), None),

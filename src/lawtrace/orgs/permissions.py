@@ -48,6 +48,15 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset({Action.CONFIGURE}),
 }
 
+# Checklist items a person confirms (rulebook ``checklist.confirm_by``): holders of these actions may confirm — the
+# named role's own work or the bureau head's. IMR-5 wording: legal reviewer or head; WS-6 / IMR-4 equipment and
+# rooms: administrator or head; IMD-12 reaction: publisher or head.
+CONFIRMS_CHECKLIST: dict[Role, frozenset[Action]] = {
+    Role.LEGAL_REVIEWER: frozenset({Action.LEGAL_REVIEW, Action.APPROVE}),
+    Role.ADMINISTRATOR: frozenset({Action.CONFIGURE, Action.APPROVE}),
+    Role.PUBLISHER: frozenset({Action.PUBLISH, Action.APPROVE}),
+}
+
 # Actions whose reach is the organisation and every organisation below it.
 SUBTREE_ACTIONS: frozenset[Action] = frozenset({Action.SUPERVISE, Action.CONFIGURE})
 

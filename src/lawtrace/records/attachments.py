@@ -4,6 +4,8 @@ stored once by hash in the evidence store, and the attachment is ledgered with t
 
 from __future__ import annotations
 
+import re
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -25,6 +27,14 @@ SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png
 
 def sniff(head: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+
+
+def page_count(data: bytes, content_type: str) -> int | None:
+    """Pages for the case file's page numbers (NHSA-ONECASE): an image is one; a PDF's page objects are counted
+    where they are readable (``None`` when they sit in compressed object streams — unknown, not guessed)."""
+    if content_type.startswith("image/"):
+        return 1
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", data)) or None
 
 
 @transaction.atomic
@@ -58,6 +68,7 @@ def attach(*, actor: User, record: Record, upload: UploadedFile, description: st
         description=description.strip()[:200],
         uploaded_by=actor,
         uploaded_at=now,
+        pages=page_count(data, content_type),
     )
     append(
         action=LedgerAction.ATTACHMENT_ADDED,

@@ -103,6 +103,8 @@ class RecordForm(forms.Form):
             self.fields[name] = _field(field_spec, True, case, name)
         for name, field_spec in spec.optional_fields.items():
             self.fields[name] = _field(field_spec, False, case, name)
+        if spec.numbering:  # 文号 given at signing (APL-59): nothing to type
+            self.fields.pop("document_number", None)
         if modes and "mode" in spec.fields:
             self._add_mode_fields(modes, case)
         for field in self.fields.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -20,9 +20,10 @@ from lawtrace.ledger.services import append
 from lawtrace.orgs.models import User
 from lawtrace.orgs.permissions import Action
 from lawtrace.orgs.selectors import require
+from lawtrace.records import numbering
 from lawtrace.records.models import Record
 from lawtrace.rulebook.loader import at as rulebook_at
-from lawtrace.rulebook.schema import RecordKind
+from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind
 
 CLOSED = (CaseStatus.CLOSED, CaseStatus.WITHDRAWN, CaseStatus.NOT_OPENED, CaseStatus.TERMINATED)
 
@@ -45,6 +46,37 @@ def missing_fields(spec: RecordKind, content: dict[str, Any]) -> list[str]:
     return missing
 
 
+def invalid_fields(spec: RecordKind, content: dict[str, Any]) -> list[str]:
+    """What a filled field holds that its type does not allow: a choice outside its list, a negative or non-integer
+    amount, a date that is no date — so a record never carries a value the rules cannot read (e.g. an execution
+    result that is none of the results the closing gate knows)."""
+    problems = []
+    for name, field in spec.fields.items():
+        value = content.get(name)
+        if value in (None, "", []):
+            continue
+        for one in value if field.many and isinstance(value, list) else [value]:
+            if (problem := _invalid(field, one)) is not None:
+                problems.append(f"{field.label}{problem}")
+                break
+    return problems
+
+
+def _invalid(field: FieldSpec, value: Any) -> str | None:
+    kind = field.type
+    if kind is FieldType.CHOICE and str(value) not in (field.choices or {}):
+        return f"只能选择：{'、'.join((field.choices or {}).values())}"
+    if kind in (FieldType.INTEGER, FieldType.MONEY):
+        if isinstance(value, bool) or not (isinstance(value, int) or str(value).isdigit()):
+            return "须为不小于0的整数" if kind is FieldType.INTEGER else "须为以分计的非负整数金额"
+    if kind in (FieldType.DATE, FieldType.DATETIME):
+        try:
+            (date if kind is FieldType.DATE else datetime).fromisoformat(str(value))
+        except ValueError:
+            return "不是有效的日期" if kind is FieldType.DATE else "不是有效的日期时间"
+    return None
+
+
 # Records made by someone other than the handlers: the legal review opinion is the reviewer's, who must not be a
 # handler of the case (APL-58; NHSA: the reviewer is not a handler).
 MAKERS = {"legal_review_opinion": Action.LEGAL_REVIEW}
@@ -62,6 +94,8 @@ SIGNERS = {
     "deferred_payment_approval": Action.APPROVE,
     "evidence_preservation_notice": Action.APPROVE,  # APL-56: preservation approved by the head
     "coercive_measure_decision": Action.APPROVE,  # CEL-18: the measure approved beforehand by the head
+    "emergency_measure_report": Action.APPROVE,  # CEL-19: an emergency measure approved (or refused) afterwards
+    "coercive_measure_extension": Action.APPROVE,  # CEL-25: the sealing extended with the head's approval
 }
 # Fields where the draft names the head who is to sign; the signature must be that person's.
 SIGNER_FIELDS = ("signed_by", "approved_by")
@@ -120,6 +154,9 @@ def add_record(
     spec = record_kind(case, kind)
     if missing := missing_fields(spec, content):
         raise Refused(f"{spec.name}缺少必填内容：{'、'.join(missing)}。", rule=_rule_for(case, kind))
+    if invalid := invalid_fields(spec, content):
+        raise Refused(f"{spec.name}的内容有误：{'；'.join(invalid)}。")
+    content = numbering.check_draft(spec, content, corrects)
     now = clock.now()
     if occurred_at > now:
         raise Refused("发生时间不能晚于现在。")
@@ -163,13 +200,20 @@ def sign_record(*, actor: User, record: Record) -> Record:
     record_effects.check_before_signing(record.case, record.kind, record.content)
     require_full_recording(record)  # WS-12 / IMR-13: preservation and sealing recorded from start to end
     record.status, record.signed_by, record.signed_at = Record.Status.SIGNED, actor, clock.now()
-    record.save(update_fields=["status", "signed_by", "signed_at"])
+    fields = ["status", "signed_by", "signed_at"]
+    if number := numbering.assign(record, record_kind(record.case, record.kind)):  # APL-59: 文号 at signing
+        record.content_hash = commitment(
+            record.salt, {"kind": record.kind, "occurred_at": record.occurred_at.isoformat(), **record.content}
+        )
+        fields += ["content", "content_hash"]
+    record.save(update_fields=fields)
     append(
         action=LedgerAction.RECORD_SIGNED,
         actor=actor,
         organisation=record.case.organisation,
         case_number=record.case.number,
-        payload={"record": str(record.pk), "content": record.content_hash},
+        payload={"record": str(record.pk), "content": record.content_hash}
+        | ({"document_number": number} if number else {}),
     )
     case = record_effects.apply_after_signing(actor, record.case, record.kind, record.content)
     from lawtrace.disclosure.services import record_signed  # a signed decision drafts its publication (IMD-10)

@@ -9,7 +9,7 @@ anywhere can explain itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -45,6 +45,7 @@ class Period:
     fixed_month: int | None = None
     fixed_day: int | None = None
     fixed_year_offset: int = 1
+    basis: str = ""  # the rule that fixes the unit, shown in the explanation ("…第八十五条：期限以工作日计算")
 
 
 def due_date(
@@ -55,7 +56,22 @@ def due_date(
     excluded: Sequence[ExcludedPeriod] = (),
     extensions: Sequence[Extension] = (),
 ) -> Due:
-    """The instant a period that began at ``start`` ends."""
+    """The instant a period that began at ``start`` ends; the explanation names the period's ``basis``, if any."""
+    due = _due_date(period, start, calendar, excluded=excluded, extensions=extensions)
+    if not period.basis:
+        return due
+    explanation = replace(due.explanation, notes=(*due.explanation.notes, period.basis))
+    return replace(due, explanation=explanation)
+
+
+def _due_date(
+    period: Period,
+    start: datetime,
+    calendar: WorkingCalendar,
+    *,
+    excluded: Sequence[ExcludedPeriod],
+    extensions: Sequence[Extension],
+) -> Due:
     if period.unit is Unit.HOUR:
         assert period.length is not None
         return calendar.add_hours(start, period.length)

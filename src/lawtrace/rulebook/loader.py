@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from lawtrace.rulebook.deadlines import Period
 from lawtrace.rulebook.schema import (
     RULE_ID_RE,
     TIME_FIELD_TYPES,
@@ -164,6 +165,15 @@ class Rulebook:
             and (procedure is None or not rule.procedures or procedure in rule.procedures)
         ]
 
+    def scope_refusal(self, case_type: str, org_kind: str) -> Rule | None:
+        """None when a scope rule binds this kind of organisation for this case type (WS-2, WS-25, IMR-2, IMR-27);
+        else the scope rule to cite: the one for that kind of organisation, or the first. A rulebook whose scope
+        rules name no case types binds every case."""
+        scopes = [(r, r.scope) for r in self.rules_of_kind(RuleKind.SCOPE) if r.scope and r.scope.case_types]
+        if not scopes or any(case_type in s.case_types and org_kind in s.org_kinds for _, s in scopes):
+            return None
+        return next((r for r, s in scopes if org_kind in s.org_kinds), scopes[0][0])
+
     def record_kind(self, name: str) -> RecordKind:
         try:
             return self.record_kinds[name]
@@ -175,6 +185,29 @@ class Rulebook:
             return self.service_modes[name]
         except KeyError:
             raise KeyError(f"规则集 {self.name} 中没有送达方式 {name} / no service mode {name!r}") from None
+
+    def unit_rule(self, rule: Rule, deadline: Deadline) -> Rule | None:
+        """The rule that makes this deadline count working days (APL-85: the penalty law's 2/3/5/7 days; CEL-69:
+        the coercion law's periods of ten days or less), from the rulebook's ``time_units`` blocks; else None."""
+        if deadline.unit is not Unit.WORKING_DAY or deadline.length is None:
+            return None
+        return next(
+            (
+                other
+                for other in self.rules.values()
+                if (units := other.time_units) is not None
+                and rule.prefix in units.prefixes
+                and units.requires_working_days(deadline.length)
+            ),
+            None,
+        )
+
+    def period(self, rule: Rule, deadline: Deadline) -> Period:
+        """A deadline block's period, its explanation naming the rule that fixes its unit (APL-85, CEL-69)."""
+        assert deadline.unit is not None
+        source = self.unit_rule(rule, deadline)
+        basis = f"{source.article}：期限以工作日计算（{source.id}）" if source is not None else ""
+        return Period(deadline.length, deadline.unit, deadline.roll_to_working_day, basis=basis)
 
     def version_in_force(self, on: date) -> RulebookVersion:
         """The version a case opened on ``on`` is judged by: the latest whose effective date is not after it."""
@@ -212,6 +245,20 @@ class Rulebook:
         version = version.model_copy(update={"rulebook": self.name})
         layers = (*self._layers[:-1], (*self._layers[-1], version))
         return dataclasses.replace(self, versions=(*self.versions, version), _layers=layers)
+
+    def with_overlay(self, label: str, overrides: Mapping[str, Override], source: str, since: date) -> Rulebook:
+        """This rulebook, at its version, with an organisation's parameters over it (IMR-26 / IMD-13: a people's
+        government's provision prevails). ``label`` is the version string a case stores (``2025.1+o7.42.3``, see
+        ``lawtrace.rulebook.overlays``); checked like a version's overrides."""
+        since = max(since, self.version.effective_from)  # the overlay's latest row, or the version if later
+        update = {"version": label, "source": source, "overrides": dict(overrides), "effective_from": since}
+        version = self.version.model_copy(update=update)
+        rules = _apply_overrides(dict(self.rules), version)  # raises on an unknown rule or parameter
+        return dataclasses.replace(self, rules=MappingProxyType(rules), version=version)
+
+    def override_problems(self, rule_id: str, override: Override) -> list[str]:
+        """Why an override of the rule would be refused (unknown parameter, another type); empty when it is fine."""
+        return _override_problems(self.rule(rule_id), override)
 
 
 def _apply_overrides(rules: dict[str, Rule], version: RulebookVersion) -> dict[str, Rule]:
@@ -262,11 +309,30 @@ def _load_shipped(name: str) -> Rulebook:
     return _load(name, RULEBOOK_DIR)
 
 
+# Resolves the part of a version string after "+" (an organisation's parameter overlay, IMR-26 / IMD-13) from the
+# database: registered by the rulebook app (``lawtrace.rulebook.overlays``), so this module stays free of Django.
+OverlaySource = Callable[[Rulebook, str], Rulebook]
+_overlay_source: OverlaySource | None = None
+
+
+def set_overlay_source(source: OverlaySource | None) -> None:
+    global _overlay_source
+    _overlay_source = source
+
+
 @functools.cache
 def at(name: str, version: str) -> Rulebook:
     """The shipped rulebook ``name`` as ``version`` has it — what a case is judged by. Cached: a version, once
-    shipped, never changes, and building its rule mapping for every case evaluated was a fifth of the cost."""
-    return _load_shipped(name).at_version(version)
+    shipped, never changes, and building its rule mapping for every case evaluated was a fifth of the cost.
+    ``2025.1+o7.42.3`` is version 2025.1 with an organisation's overlay (``lawtrace.rulebook.overlays``): its rows
+    are immutable, so the string names the same rules for ever and the cache stays right."""
+    base, plus, overlay = version.partition("+")
+    rulebook = _load_shipped(name).at_version(base)
+    if not plus:
+        return rulebook
+    if _overlay_source is None:
+        raise RulebookError(f"无法解析参数覆盖版本 {version} / no overlay source registered")
+    return _overlay_source(rulebook, overlay)
 
 
 def _load(name: str, directory: Path) -> Rulebook:
@@ -691,6 +757,9 @@ class _RuleCheck:
             for kind in rule.archiving.order:
                 if kind not in self.merged.record_kinds:
                     self.problem(("archiving", "order"), f"未知的记录类型 {kind} / unknown record kind")
+            for kind in (k for document in rule.archiving.required for k in document.kinds):
+                if kind not in self.merged.record_kinds:
+                    self.problem(("archiving", "required"), f"未知的记录类型 {kind} / unknown record kind")
 
     def check_links(self) -> None:
         rule, rules = self.rule, self.merged.rules

@@ -390,11 +390,28 @@ class RecordKind(_Fields):
     phase: Phase | None = None
     extend: bool = False
     note: str | None = None
+    # 文号 given by the system when the document is signed, gap-free per organisation, kind and year (APL-59):
+    # ``{简称}`` the organisation's short name, ``{年}`` the year, ``{n}`` the serial — e.g. ``{简称}罚〔{年}〕{n}号``.
+    numbering: str | None = None
 
     @model_validator(mode="after")
     def _named(self) -> RecordKind:
         if not self.extend and not self.name:
             raise ValueError("记录类型缺少中文名称 name / a record kind needs its Chinese name (unless extend: true)")
+        return self
+
+    @model_validator(mode="after")
+    def _numbering(self) -> RecordKind:
+        if self.numbering is None:
+            return self
+        if "{n}" not in self.numbering or "{年}" not in self.numbering:
+            raise ValueError("numbering 须含 {n} 和 {年} / numbering needs {n} and {年}")
+        if "document_number" in self.required_fields:
+            raise ValueError("自动编号的文号 document_number 不能是必填项 / a numbered document_number is optional")
+        try:
+            self.numbering.format_map({"简称": "", "年": 2026, "n": 1})
+        except (KeyError, ValueError) as e:
+            raise ValueError(f"numbering 只能用 {{简称}}、{{年}}、{{n}} / unknown placeholder: {e}") from e
         return self
 
 
@@ -621,6 +638,23 @@ class Disclosure(Strict):
     approval: Approval | None = None
 
 
+class Outcome(StrEnum):
+    """How a case ended, as the case file's required documents depend on it (NHSA-ONECASE)."""
+
+    PENALTY = "penalty"  # a penalty decision was made (一般程序 or 当场)
+    NO_PENALTY = "no_penalty"  # closed without a penalty decision (不予处罚、移送…)
+    TERMINATED = "terminated"  # 终止调查
+
+
+class FileDocument(Strict):
+    """A document the closed case's file must hold: one of ``kinds`` (alternatives), for the procedures and
+    outcomes named (none named: every one)."""
+
+    kinds: list[Name] = Field(min_length=1)
+    procedures: list[Procedure] = []
+    outcomes: list[Outcome] = []
+
+
 class Archiving(Strict):
     retention: Retention
     custodian_required: bool = False
@@ -628,6 +662,7 @@ class Archiving(Strict):
     medium: str | None = None
     one_case_one_file: bool = False
     order: list[Name] = []  # record kinds in the case file's order
+    required: list[FileDocument] = []  # what a closed case's file must hold (NHSA-ONECASE)
     table_of_contents: bool = False
     page_numbers: bool = False
     confidential_marking: bool = False
@@ -640,6 +675,14 @@ class Scope(Strict):
     yields_to: list[str] = []
     effective_from: date | None = None
     interpreted_by: str | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Scope:
+        """A scope that says who is bound says for which case types, and the reverse: registration is checked
+        against the pairs (WS-2, WS-25, IMR-2, IMR-27)."""
+        if bool(self.case_types) != bool(self.org_kinds):
+            raise ValueError("case_types 与 org_kinds 须同时填写 / case_types and org_kinds go together")
+        return self
 
 
 class Checklist(Strict):

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         from lawtrace import clock
         from lawtrace.cases.compliance import rebuild_all
         from lawtrace.cases.demo import load_cases
+        from lawtrace.leads.demo import load_leads
         from lawtrace.rulebook.calendar import SHANGHAI
 
         today = timezone.localdate()
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 _, created = load_people(today=today)
             if created:
                 load_cases(today=today)
+                load_leads(today=today)
                 rebuild_all()  # judged as of now, after the simulated history
         if not created:
             self.stdout.write("演示数据已存在，未重复载入。")
