@@ -310,6 +310,20 @@ def test_NHSA_CLOSE_met_served_executed_and_the_closing_report_approved_by_the_h
     assert closed.action == LedgerAction.PHASE_CHANGED and closed.actor == s["head"]
 
 
+@pytest.mark.parametrize("result", ["not_complied", "partly"])
+def test_NHSA_CLOSE_not_met_while_the_fine_is_unpaid_and_no_court_applied_to(
+    in_execution: tuple[dict[str, Any], Case], result: str
+) -> None:
+    s, case = in_execution
+    walk.signed(s, case, "service_receipt", walk.SERVED, mode="direct")
+    walk.signed(s, case, "execution_record", walk.EXECUTED, result=result)
+    walk.signed(s, case, "closing_report", walk.CLOSED)
+    before = _written()
+    with clock.frozen_at(walk.CLOSED + timedelta(hours=1)), pytest.raises(Refused) as refusal:
+        services.advance_phase(actor=s["head"], case=case)
+    assert refusal.value.rule == "NHSA-CLOSE" and _written() == before
+
+
 @pytest.mark.parametrize("missing", ["service_receipt", "execution_record", "closing_report"])
 def test_NHSA_CLOSE_not_met_closing_without_service_execution_or_the_approved_report_is_refused(
     in_execution: tuple[dict[str, Any], Case], missing: str

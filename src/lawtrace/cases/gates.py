@@ -131,10 +131,23 @@ def _decision_follows_hearing(case: Case, rulebook: Rulebook) -> bool:
     return decision is None or (decision.signed_at or decision.occurred_at) >= (report.signed_at or report.occurred_at)
 
 
+def _executed(case: Case) -> bool:
+    """NHSA-CLOSE: execution complete — the latest execution record says complied (or the court took it over) —
+    or the court applied to; a decision with nothing to execute (no penalty, referral) needs only its record."""
+    if _signed(case, "court_enforcement_application") is not None:
+        return True
+    record = _signed(case, "execution_record")
+    if record is None:
+        return False
+    decision = _signed(case, "penalty_decision")
+    nothing_to_execute = decision is not None and decision.content.get("outcome") in ("no_penalty", "referral")
+    return nothing_to_execute or record.content.get("result") in ("complied", "court")
+
+
 def _closing_requirements(case: Case, rulebook: Rulebook) -> bool:
     if case.procedure == Procedure.SUMMARY:  # handed over on the spot (APL-52): no separate service
-        return all(_signed(case, k) for k in ("onsite_penalty_decision", "execution_record", "closing_report"))
-    return all(_signed(case, k) for k in ("service_receipt", "execution_record", "closing_report"))
+        return _executed(case) and all(_signed(case, k) for k in ("onsite_penalty_decision", "closing_report"))
+    return _executed(case) and all(_signed(case, k) for k in ("service_receipt", "closing_report"))
 
 
 CONDITIONS: dict[str, Callable[[Case, Rulebook], bool]] = {
