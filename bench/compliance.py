@@ -265,6 +265,8 @@ def plan_registrations(setting: Setting, count: int, rng: random.Random) -> list
     refused; urgent cases with their approval request on time, late or not at all), in time order."""
     from lawtrace.cases.models import CaseSource
 
+    APPLICATION_AS = {CaseSource.APPLICATION: CaseSource.EX_OFFICIO}
+
     kinds, weights = list(CASE_KINDS), [w for w, _ in CASE_KINDS.values()]
     events: list[Event] = []
     order = iter(range(10**9))
@@ -279,7 +281,8 @@ def plan_registrations(setting: Setting, count: int, rng: random.Random) -> list
             "actor": lead,
             "organisation": county.organisation,
             "case_type": IN_SCOPE.get(case_type, case_type),
-            "source": rng.choice(list(CaseSource)),
+            # 依申请 opens only from the applications register (WS-9): drawn as before, registered as 依职权
+            "source": APPLICATION_AS.get(source := rng.choice(list(CaseSource)), source),
             "title": rng.choice(CASE_KINDS[case_type][1]).format(p=party.name),
             "facts": "日常监督检查中发现相关线索，经初步核查，需要立案调查。",
             "parties": [party],

@@ -212,7 +212,10 @@ def findings(ctx: _Context) -> list[Finding]:
     if "IMR-5c" in ctx.rulebook:
         from lawtrace.records.models import ConfidentialityReview
 
-        review = ConfidentialityReview.objects.filter(case_id=case.pk).select_related("by").first()
+        try:
+            review = case.confidentiality_review  # prefetched where many cases are evaluated (EVALUATE_PREFETCH)
+        except ConfidentialityReview.DoesNotExist:
+            review = None
         marked = sum(1 for r in case.records.all() if r.confidential)  # type: ignore[attr-defined]
         if review is None:
             note = "立卷归档时须由行政机关负责人或法制审核人员确认保密审查（涉密记录已标记）"

@@ -162,6 +162,7 @@ EVALUATE_PREFETCH = (
     "av_records__confirmations",
     "checklist_confirmations",
     "lead__extensions__approved_by",
+    "confidentiality_review__by",
 )
 
 

@@ -77,10 +77,13 @@ def _judge(ctx: _Context, rule: Rule, records: list[Record]) -> Finding | None:
     looked: list[str] = []
     gaps: list[str] = []
     for requirement in rule.records:
+        records_governed = governed(requirement, records)
+        if not records_governed:
+            continue  # cheap test first: most rules govern no record of a given case
         wanted = required_fields(ctx.rulebook, requirement)
         if not wanted:
             continue
-        for record in governed(requirement, records):
+        for record in records_governed:
             looked.append(f"{record.kind_name}（{record.content.get('document_number') or record.pk}）")
             empty = [str(f.label) for name, f in wanted.items() if record.content.get(name) in (None, "", [], False)]
             if empty:
