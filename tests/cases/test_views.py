@@ -75,3 +75,29 @@ def test_registration_form_shows_the_rule_when_refused(s: dict) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert "APL-42" in page and "执法人员不得少于2人" in page
+
+
+def test_APL_43_the_head_adds_a_handler_then_decides_a_recusal_on_the_case_page(s: dict) -> None:
+    from lawtrace.cases.models import Handler
+
+    case = register(s)
+    third = make_person(s["county"], Role.OFFICER, certificate="valid")
+    head = _as(s["head"])
+    page = head.get(f"/cases/{case.pk}/").content.decode()
+    assert "回避决定、增加承办人" in page and 'id="id_recusal-person"' in page and 'id="id_handler-person"' in page
+    assert "回避决定、增加承办人" not in _as(s["officer"]).get(f"/cases/{case.pk}/").content.decode()  # the head's
+
+    recusal = {"recusal-person": s["officer2"].pk, "recusal-applied_by_party": "1", "recusal-reason": "系当事人亲属"}
+    before = Entry.objects.count()
+    head.post(f"/cases/{case.pk}/recuse/", recusal)  # two handlers only: refused until one is added
+    assert Handler.objects.filter(case=case, active=True).count() == 2 and Entry.objects.count() == before
+    assert "请先增加承办人" in head.get(f"/cases/{case.pk}/").content.decode()
+
+    head.post(f"/cases/{case.pk}/handlers/", {"handler-person": third.pk})
+    head.post(f"/cases/{case.pk}/recuse/", recusal)
+    active = set(Handler.objects.filter(case=case, active=True).values_list("user_id", flat=True))
+    assert active == {s["officer"].pk, third.pk}
+    actions = list(Entry.objects.order_by("pk").values_list("action", flat=True)[before:])
+    assert actions == [LedgerAction.HANDLER_ADDED, LedgerAction.HANDLER_RECUSED]
+    assert _as(s["officer"]).post(f"/cases/{case.pk}/handlers/", {"handler-person": third.pk}).status_code == 302
+    assert Entry.objects.count() == before + 2  # an officer's attempt is refused and writes nothing

@@ -119,6 +119,42 @@ class OpeningRequestForm(StyledForm):
     opinion = forms.CharField(label="承办人意见（补报立案审批）", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RecusalForm(StyledForm):
+    """回避 (APL-43 / NHSA-5): the head decides, on the party's application or the officer's own."""
+
+    person = forms.ModelChoiceField(label="回避的承办人", queryset=User.objects.none())
+    applied_by_party = forms.TypedChoiceField(
+        label="提出方式",
+        choices=[("1", "当事人申请"), ("0", "执法人员自行回避")],
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
+    reason = forms.CharField(label="回避理由及决定", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(handled__case=case, handled__active=True).order_by("full_name")
+
+
+class AddHandlerForm(StyledForm):
+    """A handler added (APL-42: a valid certificate of their own), e.g. before a recusal leaves fewer than two."""
+
+    person = forms.ModelChoiceField(label="增加的承办人", queryset=User.objects.none())
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(roles__organisation=case.organisation, roles__role="officer", roles__is_active=True)
+            .exclude(handled__case=case)
+            .distinct()
+            .order_by("full_name")
+        )
+
+
 class WithdrawForm(StyledForm):
     reason = forms.CharField(label="撤销立案的理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 

@@ -205,6 +205,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_withdraw": case.status in (CaseStatus.ACTIVE, CaseStatus.SUSPENDED)
         and can(user, Action.APPROVE, case.organisation),
         "withdraw_form": forms.WithdrawForm(),
+        "can_decide_handlers": case.status in (CaseStatus.ACTIVE, CaseStatus.SUSPENDED, CaseStatus.PENDING_APPROVAL)
+        and can(user, Action.APPROVE, case.organisation),
+        "recusal_form": forms.RecusalForm(case=case, prefix="recusal"),
+        "add_handler_form": forms.AddHandlerForm(case=case, prefix="handler"),
         "records": case.records.select_related("created_by").order_by("occurred_at", "pk"),
         "retrievals": selectors.case_retrievals(case),  # IMR-6: who retrieved the case, when
         "attachments": Attachment.objects.filter(record__case=case).select_related("record", "stored"),
@@ -244,6 +248,34 @@ def _act(request: HttpRequest, pk: int, action: Any, form_class: type, **extra: 
     else:
         messages.success(request, "已保存，并记入台账。")
     return redirect("case_detail", pk=case.pk)
+
+
+def _handler_action(request: HttpRequest, pk: int, action: Any, form_class: type, prefix: str) -> HttpResponse:
+    """回避 and adding a handler: the head's decisions on the case page (APL-43 / NHSA-5, APL-42)."""
+    case = get_object_or_404(selectors.visible_cases(_user(request)), pk=pk)
+    form = form_class(request.POST, case=case, prefix=prefix)  # two forms on the case page: distinct field ids
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("case_detail", pk=case.pk)
+    try:
+        action(actor=_user(request), case=case, **form.cleaned_data)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已保存，并记入台账。")
+    return redirect("case_detail", pk=case.pk)
+
+
+@require_POST
+@login_required
+def recuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handler_action(request, pk, services.recuse_handler, forms.RecusalForm, "recusal")
+
+
+@require_POST
+@login_required
+def add_handler(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handler_action(request, pk, services.add_handler, forms.AddHandlerForm, "handler")
 
 
 @require_POST
