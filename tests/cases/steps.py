@@ -107,15 +107,72 @@ def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -
         _signed(s, case, "coercive_measure_decision", moment - timedelta(hours=2))
     if kind == "onspot_collection":  # APL-68: not the summary procedure's small-fine ground in a general case
         return {**content, "ground": "hard_to_enforce"}
+    if kind == "penalty_decision":
+        _decision_chain(s, case, moment)
+    if kind == "rights_notice" and not _has(case, "inquiry_transcript") and not _has(case, "onsite_inspection_record"):
+        _signed(s, case, "inquiry_transcript", moment - timedelta(hours=1))  # IMR-9 / WS-11: investigated first
+    if kind == "service_receipt":  # the receipt names the decision it serves, by its 文号
+        decision = case.records.filter(kind="penalty_decision", status="signed").order_by("pk").last()  # type: ignore[attr-defined]
+        if decision is not None:
+            content = {**content, "document_number": decision.content.get("document_number")}
     if kind == "service_receipt" and content.get("mode") == "electronic":
         _signed(s, case, "service_address_confirmation", moment - timedelta(hours=1))
     return content
 
 
-def _signed(s: dict, case: object, kind: str, moment: datetime, **given: object) -> object:
+def _has(case: object, kind: str) -> bool:
+    return case.records.filter(kind=kind, status="signed").exists()  # type: ignore[attr-defined]
+
+
+def _decision_chain(s: dict, case: object, moment: datetime) -> None:
+    """What must come before a decision, signed and dated in order (APL-62, APL-45, APL-58, APL-64): an
+    investigation, the rights notice served, the party heard and its statement reviewed, the legal review — each
+    made unless the case already has it, the notice early enough for the hearing request period to have run."""
+    from lawtrace.orgs.models import Role
+    from tests.factories import make_person
+
+    def has(kind: str) -> bool:
+        return _has(case, kind)
+
+    start = max(moment - timedelta(days=12), case.created_at + timedelta(minutes=5))  # type: ignore[attr-defined]
+    if not has("inquiry_transcript") and not has("onsite_inspection_record"):
+        _signed(s, case, "inquiry_transcript", start)
+    if not has("rights_notice"):
+        notified = start + timedelta(hours=2)
+        _signed(s, case, "rights_notice", notified, served_at=notified.isoformat())
+    if not has("statement_defence_record"):
+        _signed(s, case, "statement_defence_record", start + timedelta(hours=4), review_opinion="经复核，不予采纳")
+    if not has("legal_review_opinion"):
+        reviewer = s.get("reviewer") or make_person(s["county"], Role.LEGAL_REVIEWER)
+        s["reviewer"] = reviewer
+        reviewed = start + timedelta(hours=6)
+        content = filled(case, "legal_review_opinion", reviewer, reviewed)  # type: ignore[arg-type]
+        content |= {"passed": True, "reviewer_qualification": "A20151100000001"}
+        with clock.frozen_at(reviewed + timedelta(minutes=1)):
+            draft = records.add_record(
+                actor=reviewer,
+                case=case,  # type: ignore[arg-type]
+                kind="legal_review_opinion",
+                occurred_at=reviewed,
+                content=content,
+            )
+            records.sign_record(actor=reviewer, record=draft)
+
+
+def _drafted(s: dict, case: object, kind: str, moment: datetime, **given: object) -> object:
+    """A draft of the kind made at ``moment`` (a minute later by the clock), with what its rules need first
+    (``prepare``) unless ``s["by_hand"]`` says the test builds the chain itself."""
     _recorded_on_video(s, case, kind, moment)
-    content = prepare(s, case, kind, filled(case, kind, s["officer"], moment), moment) | given
+    content = filled(case, kind, s["officer"], moment)  # type: ignore[arg-type]
+    if not (s.get("by_hand") and kind == "penalty_decision"):
+        content = prepare(s, case, kind, content, moment)
+    content |= given
     content |= {f: str(s["head"].pk) for f in records.SIGNER_FIELDS if f in content and kind in records.SIGNERS}
     with clock.frozen_at(moment + timedelta(minutes=1)):
-        record = records.add_record(actor=s["officer"], case=case, kind=kind, occurred_at=moment, content=content)
-        return records.sign_record(actor=_signer(s, kind), record=record)
+        return records.add_record(actor=s["officer"], case=case, kind=kind, occurred_at=moment, content=content)  # type: ignore[arg-type]
+
+
+def _signed(s: dict, case: object, kind: str, moment: datetime, **given: object) -> object:
+    record = _drafted(s, case, kind, moment, **given)
+    with clock.frozen_at(moment + timedelta(minutes=1)):
+        return records.sign_record(actor=_signer(s, kind), record=record)  # type: ignore[arg-type]

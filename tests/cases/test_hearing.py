@@ -122,6 +122,7 @@ def test_every_gate_the_rulebooks_name_is_checked_somewhere_or_listed_as_not_yet
     """A gate condition no code checks would pass silently: each is a blockers() check, checked where its action
     happens (named), or listed as not yet checked — and the lists do not overlap."""
     from lawtrace.cases.gates import CHECKED_ELSEWHERE, CONDITIONS, NOT_YET_CHECKED
+    from lawtrace.cases.judges import JUDGES
     from lawtrace.rulebook.loader import available, load
 
     named = {
@@ -131,7 +132,7 @@ def test_every_gate_the_rulebooks_name_is_checked_somewhere_or_listed_as_not_yet
         for gate in [rule.gate, *rule.additional_gates]
         if gate is not None
     }
-    checked, elsewhere = set(CONDITIONS), set(CHECKED_ELSEWHERE)
+    checked, elsewhere = set(CONDITIONS) | set(JUDGES), set(CHECKED_ELSEWHERE)
     assert not (checked & elsewhere) and not (checked & NOT_YET_CHECKED) and not (elsewhere & NOT_YET_CHECKED)
     assert named - checked - elsewhere - NOT_YET_CHECKED == set()
     assert NOT_YET_CHECKED <= named  # a condition checked since must leave the list

@@ -13,6 +13,7 @@ import pytest
 
 from lawtrace import clock
 from lawtrace.cases import services
+from lawtrace.cases.compliance import evaluate
 from lawtrace.cases.gates import blockers
 from lawtrace.cases.models import Case, CaseStatus, Complaint, PartyKind, Phase, Procedure
 from lawtrace.errors import PermissionRefused, Refused
@@ -21,7 +22,7 @@ from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import Role
 from lawtrace.records import services as records
 from lawtrace.records.models import Record
-from tests.cases import walk
+from tests.cases import steps, walk
 from tests.cases.record_content import filled
 from tests.cases.steps import MONDAY
 from tests.cases.test_summary import _onsite
@@ -212,24 +213,33 @@ def test_APL_45_the_decided_fine_is_not_heavier_than_the_notified_one(
     in_decision: tuple[dict[str, Any], Case], decided_fen: int, blocked: bool
 ) -> None:
     s, case = in_decision
-    walk.signed(s, case, "rights_notice", walk.NOTIFIED, intended_fine_fen=500000)
-    walk.signed(s, case, "statement_defence_record", walk.HEARD, content="请求减轻处罚", adoption="部分采纳")
+    walk.notify(s, case, intended_fine_fen=500000)
+    walk.hear(s, case, content="请求减轻处罚", adoption="部分采纳")
     walk.legal_review(s, case)
-    walk.decide(s, case, fine_fen=decided_fen)
-    assert ("APL-45" in [b.rule_id for b in blockers(case, "sign_decision")]) is blocked
-    before = _written()
-    if blocked:
-        with clock.frozen_at(walk.DECIDED + timedelta(hours=2)), pytest.raises(Refused) as refusal:
-            services.advance_phase(actor=s["officer"], case=case)
-        assert refusal.value.rule == "APL-45" and _written() == before
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED, fine_fen=decided_fen)
+    if blocked:  # refused at the signature itself, with the rule, nothing written
+        assert refusal is not None and refusal.rule == "APL-45" and "重于事先告知" in refusal.message
     else:
+        assert refusal is None
         assert walk.advance(s, case, walk.DECIDED + timedelta(hours=2)).phase == Phase.EXECUTION
+        assert {f.rule_id: f.status for f in evaluate(case)}["APL-45"] == "met"
+
+
+def test_APL_45_not_met_a_statement_without_its_review_refuses_the_decision(
+    in_decision: tuple[dict[str, Any], Case],
+) -> None:
+    s, case = in_decision
+    walk.notify(s, case)
+    walk.signed(s, case, "statement_defence_record", walk.HEARD, content="请求减轻处罚", adoption="未采纳")
+    walk.legal_review(s, case)
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED)
+    assert refusal is not None and refusal.rule == "APL-45" and "复核意见" in refusal.message
 
 
 @pytest.mark.parametrize(
     ("notified", "statement", "blocked"),
     [
-        (True, {"content": "无异议", "adoption": "无需采纳"}, False),
+        (True, {"content": "无异议", "adoption": "无需采纳", "review_opinion": "无需复核"}, False),
         (True, {"content": "明确放弃", "adoption": "不适用", "waived": True}, False),
         (True, None, True),
         (False, None, True),
@@ -241,17 +251,47 @@ def test_APL_62_no_decision_without_the_notice_and_hearing_the_party_unless_waiv
 ) -> None:
     s, case = in_decision
     if notified:
-        walk.signed(s, case, "rights_notice", walk.NOTIFIED)
+        walk.notify(s, case)
     if statement is not None:
         walk.signed(s, case, "statement_defence_record", walk.HEARD, **statement)
     walk.legal_review(s, case)
-    walk.decide(s, case)
-    assert ("APL-62" in [b.rule_id for b in blockers(case, "sign_decision")]) is blocked
-    if blocked:
-        before = _written()
-        with clock.frozen_at(walk.DECIDED + timedelta(hours=2)), pytest.raises(Refused, match="APL-62"):
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED)
+    assert (refusal is not None and refusal.rule == "APL-62") is blocked
+    if not blocked:
+        assert walk.advance(s, case, walk.DECIDED + timedelta(hours=2)).phase == Phase.EXECUTION
+
+
+def test_APL_62_not_met_a_notice_signed_but_never_served_refuses_the_decision(
+    in_decision: tuple[dict[str, Any], Case],
+) -> None:
+    s, case = in_decision
+    walk.signed(s, case, "rights_notice", walk.NOTIFIED)  # no 送达时间, no 送达回证
+    walk.hear(s, case)
+    walk.legal_review(s, case)
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED)
+    assert refusal is not None and refusal.rule == "APL-62" and "尚未送达" in refusal.message
+
+
+def test_APL_62_the_records_signed_after_a_decision_do_not_carry_it_forward(
+    in_decision: tuple[dict[str, Any], Case],
+) -> None:
+    """The mechanism: a decision signed too early (as data written around the services could be) stays a finding
+    and keeps the case from moving on, even once the notice and the statement are signed afterwards."""
+    s, case = in_decision
+    walk.legal_review(s, case)
+    s["by_hand"] = True
+    draft = steps._drafted(s, case, "penalty_decision", walk.DECIDED)
+    assert isinstance(draft, Record)
+    with clock.frozen_at(walk.DECIDED + timedelta(minutes=2)):  # what a write around the checks would leave
+        Record.objects.filter(pk=draft.pk).update(status="signed", signed_by=s["head"], signed_at=clock.now())
+    walk.notify(s, case, walk.DECIDED + timedelta(days=1))
+    walk.hear(s, case, walk.DECIDED + timedelta(days=2))
+    with clock.frozen_at(walk.DECIDED + timedelta(days=3)):
+        judged = {f.rule_id: f for f in evaluate(case)}
+        assert judged["APL-62"].status == "missing" and "签署时" in judged["APL-62"].note
+        with pytest.raises(Refused) as refusal:
             services.advance_phase(actor=s["officer"], case=case)
-        assert _written() == before
+    assert refusal.value.rule == "APL-62"
 
 
 # -- NHSA-SUMMARY: the on-the-spot limits ---------------------------------------------------------------------------
@@ -317,11 +357,8 @@ def test_NHSA_CLOSE_not_met_while_the_fine_is_unpaid_and_no_court_applied_to(
     s, case = in_execution
     walk.signed(s, case, "service_receipt", walk.SERVED, mode="direct")
     walk.signed(s, case, "execution_record", walk.EXECUTED, result=result)
-    walk.signed(s, case, "closing_report", walk.CLOSED)
-    before = _written()
-    with clock.frozen_at(walk.CLOSED + timedelta(hours=1)), pytest.raises(Refused) as refusal:
-        services.advance_phase(actor=s["head"], case=case)
-    assert refusal.value.rule == "NHSA-CLOSE" and _written() == before
+    refusal = walk.attempt(s, case, "closing_report", walk.CLOSED)  # the head approving the closing is the act
+    assert refusal is not None and refusal.rule == "NHSA-CLOSE" and "执行尚未完毕" in refusal.message
 
 
 @pytest.mark.parametrize("missing", ["service_receipt", "execution_record", "closing_report"])
@@ -329,17 +366,38 @@ def test_NHSA_CLOSE_not_met_closing_without_service_execution_or_the_approved_re
     in_execution: tuple[dict[str, Any], Case], missing: str
 ) -> None:
     s, case = in_execution
-    times = {"service_receipt": walk.SERVED, "execution_record": walk.EXECUTED, "closing_report": walk.CLOSED}
-    given = {"service_receipt": {"mode": "direct"}, "execution_record": {"result": "complied"}, "closing_report": {}}
+    times = {"service_receipt": walk.SERVED, "execution_record": walk.EXECUTED}
+    given = {"service_receipt": {"mode": "direct"}, "execution_record": {"result": "complied"}}
     for kind, moment in times.items():
         if kind != missing:
             walk.signed(s, case, kind, moment, **given[kind])
+    if missing != "closing_report":
+        refusal = walk.attempt(s, case, "closing_report", walk.CLOSED)
+        assert refusal is not None and refusal.rule == "NHSA-CLOSE"
     before = _written()
-    with clock.frozen_at(walk.CLOSED + timedelta(hours=1)), pytest.raises(Refused) as refusal:
+    with clock.frozen_at(walk.CLOSED + timedelta(hours=1)), pytest.raises(Refused) as closing:
         services.advance_phase(actor=s["head"], case=case)
-    assert refusal.value.rule == "NHSA-CLOSE" and _written() == before
+    assert closing.value.rule == "NHSA-CLOSE" and _written() == before
     case.refresh_from_db()
     assert case.status == CaseStatus.ACTIVE
+
+
+def test_NHSA_CLOSE_not_met_executed_is_not_the_ground_while_the_payments_fall_short_of_the_fine(
+    in_decision: tuple[dict[str, Any], Case],
+) -> None:
+    s, case = in_decision
+    walk.notify(s, case)
+    walk.hear(s, case)
+    walk.legal_review(s, case)
+    walk.decide(s, case, fine_fen=10000)
+    case = walk.advance(s, case, walk.DECIDED + timedelta(hours=2))
+    walk.signed(s, case, "service_receipt", walk.SERVED, mode="direct")
+    walk.signed(s, case, "fine_payment", walk.EXECUTED, amount_fen=5000)  # half the 100-yuan fine
+    walk.signed(s, case, "execution_record", walk.EXECUTED, result="complied")
+    refusal = walk.attempt(s, case, "closing_report", walk.CLOSED, ground="executed")
+    assert refusal is not None and refusal.rule == "NHSA-CLOSE" and "已缴纳50.00元" in refusal.message
+    walk.signed(s, case, "fine_payment", walk.EXECUTED + timedelta(hours=1), amount_fen=5000)
+    assert walk.attempt(s, case, "closing_report", walk.CLOSED, ground="executed") is None
 
 
 def test_NHSA_CLOSE_not_met_a_closing_report_is_approved_by_the_head_not_the_officer(

@@ -64,8 +64,10 @@ def test_APL_51_a_fine_above_the_on_the_spot_limit_is_refused_and_writes_nothing
 
 
 def test_APL_52_within_the_limit_decided_on_the_spot_executed_and_closed(s: dict) -> None:
-    records.sign_record(actor=s["officer"], record=_onsite(s, 15000))
-    case = services.advance_phase(actor=s["officer"], case=s["case"])
+    draft = _onsite(s, 15000)
+    with clock.frozen_at(MONDAY + timedelta(hours=1)):
+        records.sign_record(actor=s["officer"], record=draft)
+        case = services.advance_phase(actor=s["officer"], case=s["case"])
     assert case.phase == Phase.EXECUTION
     moment = MONDAY + timedelta(hours=2)
     with clock.frozen_at(moment):

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from lawtrace import clock
 from lawtrace.cases import services
 from lawtrace.cases.models import Case
+from lawtrace.errors import Refused
+from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import Role
 from lawtrace.records import services as records
 from lawtrace.records.models import Record
 from tests.cases.record_content import filled
-from tests.cases.steps import MONDAY, _opened_case, _signed
+from tests.cases.steps import MONDAY, _drafted, _opened_case, _signed, _signer
 from tests.factories import make_person
 
 # The timeline: investigation on day 1, the rights notice on day 2 and the party heard on day 3, the legal review
@@ -55,15 +57,18 @@ def investigate(s: dict, case: Case) -> Case:
 
 def notify_and_hear(s: dict, case: Case, **statement: object) -> None:
     """The APL-44 notice, then the party's statement (or, with ``waived=True``, its waiver)."""
-    _signed(s, case, "rights_notice", NOTIFIED)
-    _signed(s, case, "statement_defence_record", HEARD, **statement)
+    _signed(s, case, "rights_notice", NOTIFIED, served_at=NOTIFIED.isoformat())
+    heard = {"review_opinion": "经复核，当事人提出的事实、理由不成立，不予采纳"} | statement
+    _signed(s, case, "statement_defence_record", HEARD, **heard)
 
 
 def legal_review(s: dict, case: Case) -> None:
     """法制审核 by a legal reviewer who does not handle the case (APL-58)."""
     reviewer = s.get("reviewer") or make_person(s["county"], Role.LEGAL_REVIEWER)
     s["reviewer"] = reviewer
-    content = filled(case, "legal_review_opinion", reviewer, REVIEWED, passed=True)
+    content = filled(
+        case, "legal_review_opinion", reviewer, REVIEWED, passed=True, reviewer_qualification="A20151100000001"
+    )
     with clock.frozen_at(REVIEWED + timedelta(minutes=1)):
         draft = records.add_record(
             actor=reviewer, case=case, kind="legal_review_opinion", occurred_at=REVIEWED, content=content
@@ -89,3 +94,30 @@ def serve_and_execute(s: dict, case: Case) -> None:
     """The decision served directly and the fine paid."""
     _signed(s, case, "service_receipt", SERVED, mode="direct")
     _signed(s, case, "execution_record", EXECUTED, result="complied")
+
+
+def attempt(s: dict, case: Case, kind: str, moment: datetime, **given: object) -> Refused | None:
+    """Draft a record of the kind at ``moment`` and try to sign it then, with nothing built for it beforehand: the
+    refusal — after which the draft is still a draft and no ledger entry was written — or None once signed."""
+    s["by_hand"] = True
+    draft = _drafted(s, case, kind, moment, **given)
+    assert isinstance(draft, Record)
+    before = Entry.objects.count()
+    try:
+        with clock.frozen_at(moment + timedelta(minutes=2)):
+            records.sign_record(actor=_signer(s, kind), record=draft)  # type: ignore[arg-type]
+    except Refused as refusal:
+        draft.refresh_from_db()
+        assert draft.status == Record.Status.DRAFT and Entry.objects.count() == before
+        return refusal
+    return None
+
+
+def notify(s: dict, case: Case, moment: datetime = NOTIFIED, **given: object) -> Record:
+    """The rights notice, served the same day (APL-44, APL-64: the request period runs from the service)."""
+    return signed(s, case, "rights_notice", moment, served_at=moment.isoformat(), **given)
+
+
+def hear(s: dict, case: Case, moment: datetime = HEARD, **given: object) -> Record:
+    """The party's statement, reviewed (APL-45)."""
+    return signed(s, case, "statement_defence_record", moment, **({"review_opinion": "经复核，不予采纳"} | given))

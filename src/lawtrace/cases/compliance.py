@@ -17,7 +17,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from lawtrace import clock
-from lawtrace.cases import coercive_measures, deadline_rules, record_rules
+from lawtrace.cases import act_checks, coercive_measures, deadline_rules, record_rules
+from lawtrace.cases.facts import facts_of
 from lawtrace.cases.models import (
     Approval,
     Case,
@@ -154,6 +155,7 @@ HAND_WRITTEN |= frozenset({"APL-67", "APL-72", "CEL-53", "WS-18", "IMR-18", "WS-
 EVALUATE_PREFETCH = (
     "handlers__certificate",
     "handlers__user",
+    "parties",
     "approvals__by",
     "records",
     "av_records__device",
@@ -191,6 +193,8 @@ def evaluate(case: Case, *, now: datetime | None = None, calendar: WorkingCalend
     from lawtrace.leads.rules import case_lead_findings
 
     found += case_lead_findings(case, calendar=ctx.calendar, now=ctx.now)
+    # Each act already performed, judged as of its own moment by the judges that refuse it at signing.
+    found += act_checks.findings(ctx, facts_of(case, now=ctx.now))
     return _one_per_rule(found + av_findings)
 
 

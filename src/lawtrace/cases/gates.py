@@ -12,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lawtrace import clock
-from lawtrace.cases.models import Case, CaseType, Phase, Procedure
+from lawtrace.cases.facts import facts_of
+from lawtrace.cases.judges import ACT_RECORDS, JUDGES, Judging, investigated, judge_act
+from lawtrace.cases.models import Case, Phase, Procedure
 from lawtrace.rulebook.loader import Rulebook
 from lawtrace.rulebook.loader import at as rulebook_at
+from lawtrace.rulebook.overrides import working_calendar
 
 
 @dataclass(frozen=True)
@@ -35,132 +38,15 @@ def _opening_approved(case: Case, rulebook: Rulebook) -> bool:
     return case.opened_at is not None and case.approvals.filter(step="bureau_head", approve=True).exists()
 
 
-def _investigated(case: Case, rulebook: Rulebook) -> bool:
-    return any(_signed(case, k) for k in ("inquiry_transcript", "onsite_inspection_record"))
-
-
-def _rights_notified_and_heard(case: Case, rulebook: Rulebook) -> bool:
-    if case.procedure == Procedure.SUMMARY:  # told and heard on the spot, as the decision form records (APL-44)
-        decision = _signed(case, "onsite_penalty_decision")
-        return bool(decision and decision.content.get("rights_told"))
-    return bool(_signed(case, "rights_notice") and _signed(case, "statement_defence_record"))
-
-
-def _hearing_request_period_over(case: Case, rulebook: Rulebook) -> bool:
-    from datetime import datetime
-
-    if case.procedure == Procedure.SUMMARY:
-        return True  # the on-the-spot limits (APL-51) lie below every hearing threshold (APL-63): no hearing right
-
-    from lawtrace.rulebook.overrides import working_calendar
-
-    notice = _signed(case, "rights_notice")
-    if notice is None:
-        return False
-    statement = _signed(case, "statement_defence_record")
-    if statement and statement.content.get("waived"):
-        return True
-    issued = notice.content.get("issued_at") or notice.occurred_at.isoformat()
-    start = datetime.fromisoformat(issued) if isinstance(issued, str) else notice.occurred_at
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=notice.occurred_at.tzinfo)
-    days = int(rulebook.param("APL-64", "request_days"))
-    return clock.now() > working_calendar().add_working_days(start, days).at
-
-
-def _legal_review_passed(case: Case, rulebook: Rulebook) -> bool:
-    """Our reading of APL-58 for 医保 penalty cases under the general procedure: always reviewed; the reviewer is
-    not a handler (NHSA)."""
-    if case.case_type != CaseType.PENALTY or case.procedure != Procedure.GENERAL:
-        return True
-    review = _signed(case, "legal_review_opinion")
-    if review is None or not review.content.get("passed"):
-        return False
-    return not case.handlers.filter(user_id=review.content.get("reviewer")).exists()
-
-
 def _decision_complete(case: Case, rulebook: Rulebook) -> bool:
     if case.procedure == Procedure.SUMMARY:
         return _signed(case, "onsite_penalty_decision") is not None
     return _signed(case, "penalty_decision") is not None
 
 
-def _not_heavier(case: Case, rulebook: Rulebook) -> bool:
-    notice, decision = _signed(case, "rights_notice"), _signed(case, "penalty_decision")
-    if not (notice and decision):
-        return True
-    intended, decided = notice.content.get("intended_fine_fen"), decision.content.get("fine_fen")
-    return intended is None or decided is None or int(decided) <= int(intended)
-
-
-def _collective_when_required(case: Case, rulebook: Rulebook) -> bool:
-    decision = _signed(case, "penalty_decision")
-    if decision is None or decision.content.get("fine_fen") is None:
-        return True
-    natural = case.parties.filter(kind="natural").exists()
-    key = "collective_fine_natural_person_fen" if natural else "collective_fine_legal_person_fen"
-    if int(decision.content["fine_fen"]) < int(rulebook.param("APL-57", key)):
-        return True
-    return _signed(case, "collective_discussion") is not None
-
-
-def _hearing_right_notified(case: Case, rulebook: Rulebook) -> bool:
-    """APL-63: a fine of the larger amounts (or a heavier penalty) needs the hearing right in the rights notice."""
-    notice, decision = _signed(case, "rights_notice"), _signed(case, "penalty_decision")
-    intended = (
-        max(int(str(r.content.get(k) or 0)) for r in (notice, decision) if r for k in ("intended_fine_fen", "fine_fen"))
-        if (notice or decision)
-        else 0
-    )
-    kinds = set(case.parties.values_list("kind", flat=True))
-    key = "fine_natural_person_fen" if kinds == {"natural"} else "fine_legal_person_fen"
-    if intended < int(rulebook.param("APL-63", key)):
-        return True
-    return bool(notice and notice.content.get("hearing_right"))
-
-
-def _decision_follows_hearing(case: Case, rulebook: Rulebook) -> bool:
-    """APL-65: where a hearing was held, the decision comes after its transcript and the chair's report."""
-    transcript = _signed(case, "hearing_transcript")
-    if transcript is None:
-        return True
-    report = _signed(case, "hearing_report")
-    decision = _signed(case, "penalty_decision")
-    if report is None:
-        return False
-    return decision is None or (decision.signed_at or decision.occurred_at) >= (report.signed_at or report.occurred_at)
-
-
-def _executed(case: Case) -> bool:
-    """NHSA-CLOSE: execution complete — the latest execution record says complied (or the court took it over) —
-    or the court applied to; a decision with nothing to execute (no penalty, referral) needs only its record."""
-    if _signed(case, "court_enforcement_application") is not None:
-        return True
-    record = _signed(case, "execution_record")
-    if record is None:
-        return False
-    decision = _signed(case, "penalty_decision")
-    nothing_to_execute = decision is not None and decision.content.get("outcome") in ("no_penalty", "referral")
-    return nothing_to_execute or record.content.get("result") in ("complied", "court")
-
-
-def _closing_requirements(case: Case, rulebook: Rulebook) -> bool:
-    if case.procedure == Procedure.SUMMARY:  # handed over on the spot (APL-52): no separate service
-        return _executed(case) and all(_signed(case, k) for k in ("onsite_penalty_decision", "closing_report"))
-    return _executed(case) and all(_signed(case, k) for k in ("service_receipt", "closing_report"))
-
-
 CONDITIONS: dict[str, Callable[[Case, Rulebook], bool]] = {
     "opening_approved_by_head": _opening_approved,
-    "rights_notified_and_party_heard": _rights_notified_and_heard,
-    "hearing_request_period_over": _hearing_request_period_over,
-    "legal_review_passed_when_required": _legal_review_passed,
     "decision_records_complete": _decision_complete,
-    "statements_reviewed_and_not_heavier": _not_heavier,
-    "collective_discussion_when_required": _collective_when_required,
-    "closing_requirements_met": _closing_requirements,
-    "hearing_right_notified_when_required": _hearing_right_notified,
-    "decision_follows_hearing_transcript": _decision_follows_hearing,
 }
 
 # Gate conditions the rulebooks name that are checked where their action happens rather than by ``blockers``:
@@ -202,17 +88,48 @@ NEXT_PHASE = {Phase.INVESTIGATION: Phase.DECISION, Phase.DECISION: Phase.EXECUTI
 
 
 def blockers(case: Case, action: str) -> list[Blocker]:
+    """What stands in the way of the phase step ``action``. The step only collects: the acts it rests on were
+    judged when their records were signed (``cases.judges``); here each is judged again as of its own signature,
+    so an act performed too early is never carried forward by a later record."""
     rulebook = rulebook_at(case.rulebook, case.rulebook_version)
+    facts = facts_of(case, now=clock.now())
+    judging = Judging(rulebook, working_calendar())
     found: list[Blocker] = []
-    if action == "notify_rights" and not _investigated(case, rulebook):
-        cited = "IMR-9" if "IMR-9" in rulebook else "WS-11"
-        found.append(Blocker(cited, "调查取证须有已签署的询问（调查）笔录或现场检查（勘验）笔录"))
+    if action == "notify_rights" and (problem := investigated(facts, None, judging)):
+        found.append(Blocker("IMR-9" if "IMR-9" in rulebook else "WS-11", problem))
+    judged: list[tuple[str, str]] = []
     for rule in rulebook.rules_for(case.case_type, case.procedure):
         for gate in [g for g in [rule.gate, *rule.additional_gates] if g is not None]:
-            check = CONDITIONS.get(gate.condition)
-            if gate.before == action and check is not None and not check(case, rulebook):
+            if gate.before != action:
+                continue
+            if (check := CONDITIONS.get(gate.condition)) is not None and not check(case, rulebook):
                 found.append(Blocker(rule.id, str(gate.message)))
-    return found
+            elif gate.condition in JUDGES:
+                judged.append((rule.id, str(gate.message)))
+    acts = [r for r in facts.records if r.kind in ACT_RECORDS.get(action, ())]
+    if judged and not acts and action != "sign_decision":  # the decision's absence is decision_records_complete's
+        found.append(Blocker(judged[0][0], f"尚无已签署的{_kind_name(rulebook, ACT_RECORDS[action][0])}"))
+    if acts:
+        act = max(acts, key=lambda r: (r.when(), r.pk))
+        found += [Blocker(v.rule_id, v.message) for v in judge_act(facts.as_of(act.when(), act), act, judging)]
+    return _unique(found)
+
+
+def _kind_name(rulebook: Rulebook, kind: str) -> str:
+    try:
+        return str(rulebook.record_kind(kind).name)
+    except KeyError:
+        return kind
+
+
+def _unique(found: list[Blocker]) -> list[Blocker]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for blocker in found:
+        if (blocker.rule_id, blocker.message) not in seen:
+            seen.add((blocker.rule_id, blocker.message))
+            out.append(blocker)
+    return out
 
 
 def next_step(case: Case) -> tuple[Phase, list[Blocker]] | None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lawtrace import clock
-from lawtrace.cases import compliance, record_effects
+from lawtrace.cases import act_checks, compliance, record_effects
 from lawtrace.cases.models import Case, CaseStatus
 from lawtrace.cases.selectors import is_handler
 from lawtrace.errors import PermissionRefused, Refused
@@ -193,13 +193,23 @@ def add_record(
 @transaction.atomic
 def sign_record(*, actor: User, record: Record) -> Record:
     """Sign a draft; from then on it can only be corrected by a new record."""
-    record = Record.objects.select_for_update().select_related("case").get(pk=record.pk)
+    # The case row first: two drafts of one case signed at once are judged one after the other, each on the facts
+    # the other left (two extensions cannot both be "the first", two decisions cannot both precede the notice).
+    case = Case.objects.select_for_update().get(pk=record.case_id)
+    record = Record.objects.select_for_update().get(pk=record.pk)
+    record.case = case
     _require_signer(actor, record)
     if record.status == Record.Status.SIGNED:
         raise Refused("该记录已签署，不能再次签署；如有错误请制作更正记录。")
-    record_effects.check_before_signing(record.case, record.kind, record.content)
+    now = clock.now()
+    # Every content rule again at the signature, on the facts as they stand now (NHSA-TOLL, NHSA-EXT, CEL-25…).
+    record_effects.check_content(
+        case, record.kind, record.content, timezone.localtime(now).date(), replacing=record.corrects_id
+    )
+    record_effects.check_before_signing(case, record.kind, record.content)
+    act_checks.check_signing(record, now=now, signer_id=actor.pk)  # the act's rules, judged as of now
     require_full_recording(record)  # WS-12 / IMR-13: preservation and sealing recorded from start to end
-    record.status, record.signed_by, record.signed_at = Record.Status.SIGNED, actor, clock.now()
+    record.status, record.signed_by, record.signed_at = Record.Status.SIGNED, actor, now
     fields = ["status", "signed_by", "signed_at"]
     if number := numbering.assign(record, record_kind(record.case, record.kind)):  # APL-59: 文号 at signing
         record.content_hash = commitment(
