@@ -176,3 +176,14 @@ def _signed(s: dict, case: object, kind: str, moment: datetime, **given: object)
     record = _drafted(s, case, kind, moment, **given)
     with clock.frozen_at(moment + timedelta(minutes=1)):
         return records.sign_record(actor=_signer(s, kind), record=record)  # type: ignore[arg-type]
+
+
+def decision_warnings(s: dict, case: object, moment: datetime) -> list[str]:
+    """The rules that would refuse the head's signature on a penalty decision drafted at ``moment``: the warnings
+    its draft shows (``act_checks.warnings``), judged on the facts as they stand then."""
+    from lawtrace.cases import act_checks
+
+    s["by_hand"] = True
+    draft = _drafted(s, case, "penalty_decision", moment - timedelta(minutes=2))
+    with clock.frozen_at(moment):
+        return [v.rule_id for v in act_checks.warnings(draft, now=moment)]  # type: ignore[arg-type]

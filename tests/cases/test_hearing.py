@@ -3,18 +3,17 @@ nothing written — in another."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from lawtrace import clock
-from lawtrace.cases.gates import blockers
 from lawtrace.errors import Refused
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import Role
 from lawtrace.records import services as records
 from tests.cases.record_content import filled
-from tests.cases.steps import MONDAY, _opened_case, _signed
+from tests.cases.steps import MONDAY, _opened_case, _signed, decision_warnings
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +27,8 @@ def s() -> dict:
     return setting
 
 
-def _rules(s: dict) -> list[str]:
-    return [b.rule_id for b in blockers(s["case"], "sign_decision")]
+def _rules(s: dict, moment: datetime = MONDAY + timedelta(days=30)) -> list[str]:
+    return decision_warnings(s, s["case"], moment)
 
 
 @pytest.mark.parametrize(
@@ -136,3 +135,15 @@ def test_every_gate_the_rulebooks_name_is_checked_somewhere_or_listed_as_not_yet
     assert not (checked & elsewhere) and not (checked & NOT_YET_CHECKED) and not (elsewhere & NOT_YET_CHECKED)
     assert named - checked - elsewhere - NOT_YET_CHECKED == set()
     assert NOT_YET_CHECKED <= named  # a condition checked since must leave the list
+
+
+def test_APL_63_a_hearing_the_party_asked_for_must_be_held_before_the_decision(s: dict) -> None:
+    _signed(s, s["case"], "rights_notice", MONDAY + timedelta(days=2), hearing_right=True)
+    _signed(s, s["case"], "hearing_application", MONDAY + timedelta(days=3))
+    assert "APL-63" in _rules(s)
+    hearing_at = MONDAY + timedelta(days=21)
+    _notice(s, MONDAY + timedelta(days=4), hearing_at)
+    with clock.frozen_at(hearing_at + timedelta(hours=4)):
+        records.sign_record(actor=s["officer"], record=_draft_transcript(s, s["chair"], hearing_at))
+    _signed(s, s["case"], "hearing_report", hearing_at + timedelta(days=1), chair=str(s["chair"].pk))
+    assert "APL-63" not in _rules(s)

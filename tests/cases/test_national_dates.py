@@ -9,12 +9,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from lawtrace import clock
 from lawtrace.cases.compliance import evaluate
-from lawtrace.cases.gates import blockers
 from lawtrace.rulebook.calendar import SHANGHAI
 from lawtrace.rulebook.deadlines import Status
-from tests.cases.steps import _opened_case, _signed
+from tests.cases.steps import _opened_case, _signed, decision_warnings
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +29,19 @@ def _finding(case: object, rule_id: str, now: datetime):  # type: ignore[no-unty
 def test_APL_64_hearing_request_period_runs_five_working_days_across_the_2026_spring_festival() -> None:
     # Notice 02-12 (Thu): 02-13 (Fri) 1, 02-14 (Sat, worked) 2, [02-15…02-23 off], 02-24 3, 02-25 4, 02-26 5.
     s, case = _opened_case("inner-mongolia-2025", "penalty", opened_at=at(2026, 2, 2, 9, 30))
-    _signed(s, case, "rights_notice", at(2026, 2, 12), intended_fine_fen=20_000_000, hearing_right=True)
+    notified = at(2026, 2, 12)
+    _signed(
+        s,
+        case,
+        "rights_notice",
+        notified,
+        intended_fine_fen=20_000_000,
+        hearing_right=True,
+        served_at=notified.isoformat(),  # the period runs from the service (APL-64)
+    )
 
     def waiting_for_the_party(moment: datetime) -> bool:
-        with clock.frozen_at(moment):
-            return any(b.rule_id == "APL-64" for b in blockers(case, "sign_decision"))  # type: ignore[arg-type]
+        return "APL-64" in decision_warnings(s, case, moment)
 
     assert waiting_for_the_party(at(2026, 2, 24, 9))  # ten calendar days on, only three working days have run
     assert waiting_for_the_party(at(2026, 2, 26, 23, 59))  # the fifth working day, to its end

@@ -32,6 +32,19 @@ def _record(s: dict, kind: str, content: dict, when=None, actor=None):  # type: 
     return records.sign_record(actor=signer, record=record)
 
 
+def _signature_refused(s: dict, kind: str, content: dict, rule: str):  # type: ignore[no-untyped-def]
+    """The act itself refused: the draft is made, its signature refused with the rule, nothing ledgered by it."""
+    draft = records.add_record(
+        actor=s["officer"], case=s["case"], kind=kind, occurred_at=clock.now() - timedelta(minutes=5), content=content
+    )
+    before = Entry.objects.count()
+    with pytest.raises(Refused) as refusal:
+        records.sign_record(actor=s["head"] if kind in records.SIGNERS else s["officer"], record=draft)
+    assert rule in str(refusal.value), str(refusal.value)
+    assert Entry.objects.count() == before
+    return draft
+
+
 def _refused_with(s: dict, rule: str) -> None:
     before = Entry.objects.count()
     with pytest.raises(Refused) as refusal:
@@ -75,7 +88,7 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
     )
     assert services.advance_phase(actor=s["officer"], case=s["case"]).phase == Phase.DECISION
 
-    _refused_with(s, "APL-62")
+    _refused_with(s, "IMR-16")  # no decision yet
     notice_time = clock.now() - timedelta(days=20)
     _record(
         s,
@@ -91,6 +104,7 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
             "issued_at": notice_time.isoformat(),
             "document_number": "锡市医保告〔2026〕1号",
             "intended_fine_fen": 5000000,
+            "served_at": notice_time.isoformat(),
         },
         when=notice_time,
     )
@@ -102,10 +116,10 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
             "stated_at": clock.now().isoformat(),
             "content": "无异议",
             "adoption": "不予采纳",
+            "review_opinion": "经复核，不予采纳",
             "party_signature": "signed",
         },
     )
-    _refused_with(s, "APL-58")
     _record(
         s,
         "legal_review_opinion",
@@ -114,9 +128,10 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
             "opinion": "事实清楚，同意",
             "passed": True,
             "reviewed_at": clock.now().isoformat(),
+            "reviewer_qualification": "A20151100000001",
         },
     )
-    _refused_with(s, "IMR-16")
+    _refused_with(s, "IMR-16")  # the step only collects: no decision signed yet
     decision = {
         "party_name_address": "康宁大药房，某路1号",
         "facts_and_evidence": "……",
@@ -130,11 +145,8 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
         "signed_by": str(s["head"].pk),
         "signed_at": clock.now().isoformat(),
     }
-    _record(s, "penalty_decision", {**decision, "fine_fen": 6000000})
-    _refused_with(s, "APL-45")  # heavier than notified
-    _record(s, "penalty_decision", {**decision, "fine_fen": 20000000})
-    # still heavier (the latest decision counts), so the notice is the limit
-    _refused_with(s, "APL-45")
+    _signature_refused(s, "penalty_decision", {**decision, "fine_fen": 6000000}, "APL-45")  # heavier than notified
+    _signature_refused(s, "penalty_decision", {**decision, "fine_fen": 20000000}, "APL-45")
     _record(s, "penalty_decision", {**decision, "fine_fen": 5000000})
     assert services.advance_phase(actor=s["officer"], case=s["case"]).phase == Phase.EXECUTION
 
@@ -159,6 +171,7 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
             "servers": [o1, o2],
         },
     )
+    _record(s, "fine_payment", {"amount_fen": 5000000, "paid_at": clock.now().isoformat(), "channel": "bank"})
     _record(
         s, "execution_record", {"content": "已缴纳罚款", "recorded_at": clock.now().isoformat(), "result": "complied"}
     )
@@ -177,41 +190,54 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
     assert verify_log(log_for(case.organisation)).ok
 
 
-def test_APL_57_large_fine_needs_collective_discussion(s: dict) -> None:
-    from lawtrace.cases.gates import blockers
+def _decision(s: dict, **content: object) -> dict:
+    return {
+        "party_name_address": "某",
+        "facts_and_evidence": "某",
+        "penalty_type_and_basis": "罚款",
+        "performance": "缴纳",
+        "remedies": "复议诉讼",
+        "authority_name": "某局",
+        "decided_on": timezone.localdate().isoformat(),
+        "authority_seal": "sealed",
+        "head_opinion": "同意",
+        "signed_by": str(s["head"].pk),
+        "signed_at": clock.now().isoformat(),
+        **content,
+    }
 
-    _record(
-        s,
-        "penalty_decision",
-        {
-            "party_name_address": "某",
-            "facts_and_evidence": "某",
-            "penalty_type_and_basis": "罚款",
-            "performance": "缴纳",
-            "remedies": "复议诉讼",
-            "authority_name": "某局",
-            "decided_on": "2026-11-20",
-            "authority_seal": "sealed",
-            "head_opinion": "同意",
-            "signed_by": str(s["head"].pk),
-            "signed_at": clock.now().isoformat(),
-            "fine_fen": 20000000,
-        },
-    )
-    assert "APL-57" in [b.rule_id for b in blockers(s["case"], "sign_decision")]
-    _record(
-        s,
-        "collective_discussion",
-        {
-            "held_at": clock.now().isoformat(),
-            "chair": str(s["head"].pk),
-            "participants": [str(s["head"].pk)],
-            "content": "讨论",
-            "conclusion": "同意",
-            "signatures": "signed",
-        },
-    )
-    assert "APL-57" not in [b.rule_id for b in blockers(s["case"], "sign_decision")]
+
+def test_APL_57_large_fine_needs_collective_discussion(s: dict) -> None:
+    from lawtrace.cases import act_checks
+    from tests.cases.steps import _decision_chain
+
+    later = clock.now() + timedelta(days=15)
+    _decision_chain(s, s["case"], later)
+    with clock.frozen_at(later):
+        draft = _signature_refused(s, "penalty_decision", _decision(s, fine_fen=20000000), "APL-57")
+        _record(
+            s,
+            "collective_discussion",
+            {
+                "held_at": clock.now().isoformat(),
+                "chair": str(s["head"].pk),
+                "participants": [str(s["head"].pk)],
+                "content": "讨论",
+                "conclusion": "同意",
+                "signatures": "signed",
+            },
+        )
+        assert "APL-57" not in [v.rule_id for v in act_checks.warnings(draft, now=clock.now())]
+
+
+def test_APL_57_not_met_a_complicated_case_needs_collective_discussion_whatever_the_fine(s: dict) -> None:
+    from tests.cases.steps import _decision_chain
+
+    later = clock.now() + timedelta(days=15)
+    _decision_chain(s, s["case"], later)
+    with clock.frozen_at(later):
+        _signature_refused(s, "penalty_decision", _decision(s, fine_fen=100000, complex_or_serious=True), "APL-57")
+        _record(s, "penalty_decision", _decision(s, fine_fen=100000, complex_or_serious=False))
 
 
 def test_APL_58_a_reviewer_who_handles_the_case_is_refused(s: dict) -> None:
@@ -242,24 +268,11 @@ def test_APL_58_only_a_legal_reviewer_makes_the_review(s: dict) -> None:
 def test_APL_60_is_met_once_the_decision_is_signed(s: dict) -> None:
     from lawtrace.cases.compliance import evaluate
     from lawtrace.rulebook.deadlines import Status
+    from tests.cases.steps import _decision_chain
 
     assert next(f for f in evaluate(s["case"]) if f.rule_id == "APL-60").status is Status.DUE
-    _record(
-        s,
-        "penalty_decision",
-        {
-            "party_name_address": "某",
-            "facts_and_evidence": "某",
-            "penalty_type_and_basis": "罚款",
-            "performance": "缴纳",
-            "remedies": "复议诉讼",
-            "authority_name": "某局",
-            "decided_on": "2026-11-20",
-            "authority_seal": "sealed",
-            "head_opinion": "同意",
-            "signed_by": str(s["head"].pk),
-            "signed_at": clock.now().isoformat(),
-            "fine_fen": 100000,
-        },
-    )
-    assert next(f for f in evaluate(s["case"]) if f.rule_id == "APL-60").status is Status.MET
+    later = clock.now() + timedelta(days=15)
+    _decision_chain(s, s["case"], later)
+    with clock.frozen_at(later):
+        _record(s, "penalty_decision", _decision(s, fine_fen=100000))
+        assert next(f for f in evaluate(s["case"]) if f.rule_id == "APL-60").status is Status.MET

@@ -18,6 +18,7 @@ from lawtrace.ledger.models import Entry
 from lawtrace.records import services as records
 from lawtrace.rulebook.calendar import SHANGHAI
 from tests.cases.record_content import filled
+from tests.cases.steps import _decision_chain
 from tests.factories import open_case_setting, register
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,8 @@ def s() -> dict:
 
 
 def _head_signs(s: dict, kind: str, moment: datetime, **given: object):  # type: ignore[no-untyped-def]
+    if kind == "penalty_decision":
+        _decision_chain(s, s["case"], moment)  # notified, heard and reviewed first (APL-62, APL-45, APL-58)
     content = filled(s["case"], kind, s["officer"], moment, **given)
     content |= {f: str(s["head"].pk) for f in records.SIGNER_FIELDS if f in content}
     with clock.frozen_at(moment):

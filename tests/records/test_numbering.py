@@ -16,12 +16,13 @@ from lawtrace.records import services as records
 from lawtrace.records.integrity import check_all
 from lawtrace.records.models import Record
 from tests.cases.record_content import filled
-from tests.cases.steps import MONDAY, _opened_case
+from tests.cases.steps import MONDAY, _decision_chain, _opened_case
 
 pytestmark = pytest.mark.django_db
 
 
 def _draft(s: dict, case: object, **given: object) -> Record:
+    _decision_chain(s, case, MONDAY)  # notified, heard and reviewed first (APL-62, APL-45, APL-58)
     content = filled(case, "penalty_decision", s["officer"], MONDAY, **given)  # type: ignore[arg-type]
     content |= {"signed_by": str(s["head"].pk)}
     with clock.frozen_at(MONDAY + timedelta(days=2)):

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from lawtrace import clock
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
@@ -220,28 +221,33 @@ def test_the_decision_is_signed_by_the_head_it_names_not_by_the_handler(s: dict)
     from tests.factories import make_person
 
     case = s["case"]
-    now = timezone.now() - timedelta(minutes=5)
-    content = filled(case, "penalty_decision", s["officer"], now, signed_by=str(s["head"].pk))
-    draft = services.add_record(
-        actor=s["officer"], case=case, kind="penalty_decision", occurred_at=now, content=content
-    )
-    head = Client()
-    head.force_login(s["head"])
-    assert "待我签署" in head.get("/").content.decode()
-    other_head = make_person(s["county"], Role.BUREAU_HEAD)
-    before = Entry.objects.count()
-    with pytest.raises(PermissionRefused):
-        services.sign_record(actor=s["officer"], record=draft)
-    with pytest.raises(Refused, match="应由其本人签署"):
-        services.sign_record(actor=other_head, record=draft)
-    assert Entry.objects.count() == before and Record.objects.get(pk=draft.pk).status == Record.Status.DRAFT
-    officer = Client()
-    officer.force_login(s["officer"])
-    assert "待行政机关负责人签署" in officer.get(f"/records/{draft.pk}/").content.decode()
-    head.post(f"/records/{draft.pk}/sign/")
-    signed = Record.objects.get(pk=draft.pk)
-    assert signed.status == Record.Status.SIGNED and signed.signed_by == s["head"]
-    assert "待我签署" not in head.get("/").content.decode()
+    later = timezone.now() + timedelta(days=15)
+    from tests.cases.steps import _decision_chain
+
+    _decision_chain(s, case, later)  # notified, heard and reviewed first (APL-62, APL-45, APL-58)
+    with clock.frozen_at(later):
+        now = clock.now() - timedelta(minutes=5)
+        content = filled(case, "penalty_decision", s["officer"], now, signed_by=str(s["head"].pk))
+        draft = services.add_record(
+            actor=s["officer"], case=case, kind="penalty_decision", occurred_at=now, content=content
+        )
+        head = Client()
+        head.force_login(s["head"])
+        assert "待我签署" in head.get("/").content.decode()
+        other_head = make_person(s["county"], Role.BUREAU_HEAD)
+        before = Entry.objects.count()
+        with pytest.raises(PermissionRefused):
+            services.sign_record(actor=s["officer"], record=draft)
+        with pytest.raises(Refused, match="应由其本人签署"):
+            services.sign_record(actor=other_head, record=draft)
+        assert Entry.objects.count() == before and Record.objects.get(pk=draft.pk).status == Record.Status.DRAFT
+        officer = Client()
+        officer.force_login(s["officer"])
+        assert "待行政机关负责人签署" in officer.get(f"/records/{draft.pk}/").content.decode()
+        head.post(f"/records/{draft.pk}/sign/")
+        signed = Record.objects.get(pk=draft.pk)
+        assert signed.status == Record.Status.SIGNED and signed.signed_by == s["head"]
+        assert "待我签署" not in head.get("/").content.decode()
 
 
 def test_person_fields_offer_the_right_people(s: dict) -> None:
