@@ -41,7 +41,8 @@ GOOD_RULE = """\
     article: 《测试办法》第一条
     text_type: 原文
     text: 音像记录应当在24小时内存储。
-    params: {hours: 24}
+    params:
+      hours: {value: 24, unit: hour, bounds: {tighter: lower, min: 1, max: 24, article: 《测试办法》第一条}}
     deadline:
       trigger: {event: av_record.recorded, field: ended_at}
       length: $hours
@@ -205,3 +206,71 @@ def test_show_filters_by_kind_and_version() -> None:
 def test_list_names_the_shipped_rulebooks() -> None:
     output = run("list")
     assert "inner-mongolia-2025" in output and "wenshang-2019" in output and "基础规则集" in output
+
+
+# -- national law is a floor: every parameter read and bounded (issue 14) ------------------------------------------
+
+UNREAD_RULE = """\
+  - id: TST-6
+    kind: option
+    title: 可以邀请见证人
+    article: 《测试办法》第六条
+    text_type: 原文
+    text: 可以邀请一至二名见证人。
+    params:
+      max_witnesses: {value: 2, unit: person, bounds: {tighter: fixed, article: 《测试办法》第六条}}
+    option: {name: witness, label: 邀请见证人}
+"""
+
+
+def _check_fails(path: Path) -> str:
+    out = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("rulebook", "check", str(path), stdout=out)
+    assert refused.value.returncode == 1
+    return out.getvalue()
+
+
+def test_check_fails_on_a_parameter_no_code_reads_with_its_file_line_rule_and_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "unread", GOOD_RULE + UNREAD_RULE)
+    output = _check_fails(path)
+    assert reported(output) == {(line_of(path, "max_witnesses:"), "TST-6")}
+    assert f"{path}:{line_of(path, 'max_witnesses:')}: TST-6: 参数 max_witnesses 没有代码读取" in output
+
+
+def test_check_passes_an_unread_parameter_marked_informational_with_its_reason(tmp_path: Path) -> None:
+    marked = UNREAD_RULE.replace("}}\n", "}, informational: 尚无代码读取}\n", 1)
+    path = write(tmp_path, "informational", GOOD_RULE + marked)
+    assert "检查通过：1 个文件" in run("check", str(path))
+    blank = UNREAD_RULE.replace("}}\n", '}, informational: " "}\n', 1)
+    output = _check_fails(write(tmp_path, "blank", GOOD_RULE + blank))
+    assert "informational 须写明理由" in output
+
+
+def test_check_fails_on_a_parameter_marked_informational_that_a_block_reads(tmp_path: Path) -> None:
+    rules = GOOD_RULE.replace("article: 《测试办法》第一条}}", "article: 《测试办法》第一条}, informational: 不用}")
+    path = write(tmp_path, "read", rules)
+    output = _check_fails(path)
+    assert reported(output) == {(line_of(path, "hours: {value"), "TST-1")}
+    assert "有代码读取，不应标为 informational" in output
+
+
+def test_check_fails_on_a_parameter_without_legal_bounds(tmp_path: Path) -> None:
+    rules = GOOD_RULE.replace(", bounds: {tighter: lower, min: 1, max: 24, article: 《测试办法》第一条}", "")
+    path = write(tmp_path, "unbounded", rules)
+    output = _check_fails(path)
+    assert reported(output) == {(line_of(path, "hours: {value"), "TST-1")}
+    assert "参数 hours 未声明法定界限 bounds" in output
+
+
+def test_check_fails_on_a_value_or_a_later_version_beyond_the_bounds_citing_the_article(tmp_path: Path) -> None:
+    too_long = GOOD_RULE.replace("value: 24,", "value: 36,")
+    output = _check_fails(write(tmp_path, "too-long", too_long))
+    assert "不得高于24小时（拟改为36小时）（《测试办法》第一条）" in output
+    later = '  - {version: "2", effective_from: 2026-01-01, source: 测试, overrides: {TST-1: {params: {hours: 48}}}}\n'
+    header = HEADER.format(name="later").replace("source: 测试}\n", "source: 测试}\n" + later, 1)
+    path = tmp_path / "later.yaml"
+    path.write_text(header + GOOD_RULE, encoding="utf-8")
+    output = _check_fails(path)
+    assert reported(output) == {(line_of(path, "overrides: {TST-1"), "TST-1")}
+    assert "超出法定界限" in output and "不得高于24小时（拟改为48小时）" in output

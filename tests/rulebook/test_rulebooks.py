@@ -402,7 +402,8 @@ def test_service_modes_differ_per_jurisdiction() -> None:
     assert "return_receipt" not in im_postal.fields
     assert set(ws_postal.required_fields["postal_method"].choices or {}) == {"registered_mail", "ems"}
     assert set(im_postal.required_fields["postal_method"].choices or {}) == {"registered_mail", "express"}
-    assert wenshang.service_mode("retained").min_servers == 2
+    assert wenshang.param("WS-17.3", "min_servers") == 2  # a parameter, bounded and checked like every other
+    assert "WS-17.3" not in inner_mongolia  # IMR-17.3 names no number of servers
     assert inner_mongolia.service_mode("retained").av is AVRequirement.REQUIRED
     assert inner_mongolia.service_mode("public_notice").av is AVRequirement.REQUIRED
     assert wenshang.service_mode("public_notice").av is AVRequirement.OPTIONAL

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from lawtrace.rulebook import bounds, readers
 from lawtrace.rulebook.deadlines import Period
 from lawtrace.rulebook.schema import (
     RULE_ID_RE,
@@ -705,6 +706,11 @@ def _cross_check(parsed: _Parsed, chain: Sequence[RulebookFile]) -> None:
             else:
                 for message in _override_problems(merged.rules[rule_id], override):
                     parsed.problem(loc, message, rule_id)
+                for key, value in override.params.items():  # a later version, too, may tighten but never loosen
+                    rule = merged.rules[rule_id]
+                    if key in rule.params and (found := bounds.violation(rule, key, value)) is not None:
+                        message = f"超出法定界限：{found.message} / outside the law's bounds"
+                        parsed.problem((*loc, "params", key), message, rule_id)
     units = [(rule.id, rule.time_units) for rule in merged.rules.values() if rule.time_units is not None]
     for position, rule in enumerate(model.rules):
         _RuleCheck(parsed, merged, model, parsed.positions[position], rule, units).run()
@@ -749,6 +755,7 @@ class _RuleCheck:
             if other not in self.merged.rules:
                 self.problem(("related",), f"相关规则 {other} 不存在 / related rule not found")
         self.check_links()
+        self.check_params()
         if rule.scope is not None and rule.scope.effective_from is not None:
             first = self.model.versions[0].effective_from
             if rule.scope.effective_from != first:
@@ -760,6 +767,29 @@ class _RuleCheck:
             for kind in (k for document in rule.archiving.required for k in document.kinds):
                 if kind not in self.merged.record_kinds:
                     self.problem(("archiving", "required"), f"未知的记录类型 {kind} / unknown record kind")
+
+    def check_params(self) -> None:
+        """National law is a floor: each parameter declares its legal bounds, and its value lies within them; each
+        is read by code (a block's ``$name``, or ``readers.READ_BY_CODE``) or marked ``informational``."""
+        rule = self.rule
+        referred = set(rule.param_refs.values())
+        for key, param in rule.params.items():
+            where = ("params", key)
+            if param.bounds is None:
+                self.problem(
+                    where, f"参数 {key} 未声明法定界限 bounds（tighter、article…） / {key}: declare its bounds"
+                )
+            elif (found := bounds.violation(rule, key, param.value)) is not None:
+                self.problem(where, f"参数 {key} 超出其法定界限：{found.message} / {key} outside its bounds")
+            read = key in referred or readers.read_by_code(rule.id, key)
+            if param.informational is not None and (read or readers.planned(rule.id, key)):
+                self.problem(where, f"参数 {key} 有代码读取，不应标为 informational / {key} is read: not informational")
+            elif param.informational is None and not read and not readers.planned(rule.id, key):
+                self.problem(
+                    where,
+                    f"参数 {key} 没有代码读取：请在 lawtrace.rulebook.readers 登记读取它的代码，"
+                    f"或标为 informational 并写明理由 / {key} is read by no code",
+                )
 
     def check_links(self) -> None:
         rule, rules = self.rule, self.merged.rules

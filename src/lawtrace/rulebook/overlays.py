@@ -24,6 +24,7 @@ from django.db.models import Count, Max
 
 from lawtrace.cases.rules import version_for
 from lawtrace.orgs.models import Organisation
+from lawtrace.rulebook.bounds import describe
 from lawtrace.rulebook.loader import Rulebook, RulebookError, at
 from lawtrace.rulebook.models import ParameterOverride
 from lawtrace.rulebook.schema import PARAM_UNIT_ZH, Override
@@ -118,6 +119,8 @@ class ParameterState:
     unverified: bool
     source: ParameterOverride | None  # the winning row, None when the shipped value applies
     pending: list[ParameterOverride]  # rows entered for a later day
+    bounds: str = ""  # the legal bounds and the article setting them (national law is a floor)
+    informational: str = ""  # why a parameter no code reads is kept
 
 
 def parameter_states(organisation: Organisation, on: date) -> list[ParameterState]:
@@ -148,6 +151,8 @@ def parameter_states(organisation: Organisation, on: date) -> list[ParameterStat
                     unverified=in_force.unverified,
                     source=winners.get((rule.id, key)),
                     pending=[r for r in rows if r.rule_id == rule.id and r.key == key and r.effective_from > on],
+                    bounds=describe(param) if param else "",
+                    informational=(param.informational or "") if param else "",
                 )
             )
     return states

@@ -37,6 +37,7 @@ Every block has a Chinese name for display in :data:`KIND_ZH` and friends. Error
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date
 from enum import StrEnum
@@ -319,22 +320,100 @@ def _check_param_value(value: Any) -> Any:
     )
 
 
+class Tighter(StrEnum):
+    """Which way a parameter's value is stricter. National law is a floor: an organisation's provision (IMR-26 /
+    IMD-13) or a later version may tighten a parameter, never loosen it past its :class:`Bounds`."""
+
+    HIGHER = "higher"  # a minimum that may rise (APL-42: ≥ 2 officers), a party's period that may lengthen (APL-64)
+    LOWER = "lower"  # the authority's own period that may shorten (APL-60: ≤ 90 days), a ceiling that may fall
+    FIXED = "fixed"  # fixed by law: no organisation changes it (APL-72: 3 % a day)
+    EITHER = "either"  # the law leaves the value to others (较大数额 by the province; a local rule IMR-26 lets yield)
+
+
+TIGHTER_ZH = {
+    Tighter.HIGHER: "调高为从严",
+    Tighter.LOWER: "调低为从严",
+    Tighter.FIXED: "法定，不能调整",
+    Tighter.EITHER: "无从严方向，由有权机关规定",
+}
+
+
+class Bounds(Strict):
+    """A parameter's legal bounds and the article that sets them (cited when an override is refused).
+
+    ``tighter`` is the direction that is stricter; the bounds are what the law fixes, and only that. Integers:
+    ``min``/``max`` inclusive — the law's floor of a ``higher`` parameter (APL-42: ``min: 2``), the law's ceiling of
+    a ``lower`` one (APL-60: ``max: 90``), and ``min: 1`` where only a positive value makes sense; a local rule that
+    a people's government's provision may displace (IMR-26) has a direction but no ceiling. Lists: ``higher`` keeps
+    every item of ``law_value`` (items may be added: more penalties with a hearing right), ``lower`` allows only
+    items of it (items may be dropped), ``either`` allows only ``items`` when
+    given. Booleans: ``higher`` — true is stricter and a true ``law_value`` stays true; ``lower`` the reverse.
+    ``fixed``: only ``law_value``. ``law_value`` is the value the rulebook writes, filled in by :class:`Param`.
+    """
+
+    tighter: Tighter
+    article: Text  # e.g. 《中华人民共和国行政处罚法》第四十二条
+    rule: RuleId | None = None  # the rule the refusal cites, when not the parameter's own
+    min: int | None = None
+    max: int | None = None
+    items: list[str] | None = None  # the values a text parameter (or an ``either`` list's items) may take
+    law_value: Any = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Bounds:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("bounds: min 不得大于 max / min above max")
+        return self
+
+
 class Param(Strict):
-    """A number (or flag, or list) an administrator may change; ``{value, label, unit}`` or just the value."""
+    """A number (or flag, or list) an administrator may change; ``{value, label, unit, bounds}`` or just the value.
+
+    ``bounds`` says how far the law lets it move (every shipped parameter declares them; ``lawtrace rulebook check``
+    reports one that does not). ``informational`` marks a parameter no code reads, with the reason it is kept —
+    otherwise the check requires code to read it (:mod:`lawtrace.rulebook.readers`).
+    """
 
     value: Any
     label: str | None = None
     unit: ParamUnit | None = None
+    bounds: Bounds | None = None
+    informational: str | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:
-        return data if isinstance(data, dict) else {"value": data}
+        if not isinstance(data, dict):
+            return {"value": data}
+        bounds = data.get("bounds")
+        if isinstance(bounds, dict) and bounds.get("law_value") is None:  # the law's value: as the file writes it
+            data = {**data, "bounds": {**bounds, "law_value": data.get("value")}}
+        return data
 
     @field_validator("value")
     @classmethod
     def _json_like(cls, value: Any) -> Any:
         return _check_param_value(value)
+
+    @field_validator("informational")
+    @classmethod
+    def _reason_given(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("informational 须写明理由 / say why the parameter is kept")
+        return value
+
+    @model_validator(mode="after")
+    def _bounds_fit_the_type(self) -> Param:
+        bounds, value = self.bounds, self.value
+        if bounds is None:
+            return self
+        number = isinstance(value, int) and not isinstance(value, bool)
+        if (bounds.min is not None or bounds.max is not None) and not number:
+            raise ValueError("bounds: min/max 只用于整数参数 / min and max bound integers only")
+        if bounds.items is not None and not isinstance(value, str | list):
+            raise ValueError("bounds: items 只用于文本或列表参数 / items bound text or list parameters only")
+        return self
 
 
 # -- vocabularies defined in the files -----------------------------------------------------------------------------
@@ -420,7 +499,6 @@ class ServiceMode(_Fields):
 
     name: str | None = None
     extend: bool = False
-    min_servers: int | None = Field(default=None, ge=1)
     witness_required: bool | None = None
     av: AVRequirement | None = None
     note: str | None = None
@@ -805,7 +883,7 @@ class Rule(Strict):
         if not refs:
             return data
         params = data.get("params") or {}
-        data = {**data, "param_refs": refs}
+        data = {**copy.deepcopy(data), "param_refs": refs}  # never the caller's dict: a second parse sees `$name`
         for path, name in refs.items():
             if name not in params:
                 raise ValueError(f"{path}: 引用了不存在的参数 ${name} / refers to a missing parameter ${name}")

@@ -20,7 +20,7 @@ from lawtrace.orgs.models import Organisation, User
 from lawtrace.orgs.models import Role as OrgRole
 from lawtrace.orgs.permissions import CONFIRMS_CHECKLIST, Action, roles_granting
 from lawtrace.orgs.selectors import can, organisations_where
-from lawtrace.rulebook import checklists
+from lawtrace.rulebook import bounds, checklists
 from lawtrace.rulebook.loader import Rulebook
 from lawtrace.rulebook.loader import at as rulebook_at
 from lawtrace.rulebook.models import CalendarDay, Confirmation, DeclaredYear, ParameterOverride
@@ -253,8 +253,10 @@ def check_override(
     unverified: bool | None = None,
 ) -> str:
     """Refuse unless the actor administers the organisation or a superior one, the rule and parameter exist in the
-    organisation's rulebook, the value has the parameter's type, the date is not past and the ground is given.
-    Returns the rule ID the refusal or the ledger entry cites."""
+    organisation's rulebook, the value has the parameter's type and lies within the parameter's legal bounds — a
+    provision may tighten the law, never loosen it (the refusal cites the article that sets the bound: APL-42's two
+    officers, APL-72's 3 %, APL-60's 90 days) — the date is not past and the ground is given. Returns the rule ID the
+    ledger entry cites (IMR-26 / IMD-13)."""
     from pydantic import ValidationError
 
     from lawtrace.rulebook.loader import load
@@ -280,6 +282,8 @@ def check_override(
             raise Refused(f"参数值类型不正确：{'；'.join(problems)}", rule=cited)
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             raise Refused("参数值不得为负数。", rule=cited)
+        if (outside := bounds.violation(rule, key, value)) is not None:  # national law is a floor
+            raise Refused(outside.message, rule=outside.rule)
     today = timezone.localdate(clock.now())
     if effective_from < today:
         raise Refused(f"施行日期不得早于今日（{today:%Y年%m月%d日}）：已立案的案件按立案时的版本评价。", rule=cited)
