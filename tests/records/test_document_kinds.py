@@ -167,7 +167,6 @@ def test_APL_59_a_no_penalty_decision_carries_no_typed_number_and_numbers_from_i
         assert numbering.assign(second, book.record_kind("no_penalty_decision")) == f"{short}不罚〔2025〕2号"
 
 
-@pytest.mark.xfail(reason="needs SIGNERS entry", strict=False)
 @pytest.mark.django_db
 def test_APL_59_the_head_signs_the_no_penalty_decision_and_it_gets_its_own_series_number() -> None:
     s, case = _opened_case("inner-mongolia-2025", "penalty")

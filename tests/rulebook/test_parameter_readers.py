@@ -58,11 +58,6 @@ def test_every_read_of_a_named_rule_says_which_parameter() -> None:
     assert not vague, f"parameter reads whose key is not a literal: {vague}"
 
 
-@pytest.mark.xfail(
-    reason="cases/record_effects.py reads APL-68 small_fine_fen, which no rulebook defines (it falls back to 100 "
-    "yuan); the rulebook's APL-68 max_onsite_collection_fen is to be read instead with the APL-68 fix of issue 14",
-    strict=False,
-)
 def test_the_code_reads_only_parameters_the_rulebooks_define() -> None:
     phantom = {(r.rule, r.key, r.where) for r in READS if r.rule and r.key and (r.rule, r.key) not in DEFINED}
     assert not phantom

@@ -95,6 +95,8 @@ class CaseFacts:
     records: tuple[RecordFact, ...]
     moment: datetime
     drafts: tuple[RecordFact, ...] = field(default=())
+    # Every signed record, corrected originals included: what stood at an earlier moment is rebuilt from it.
+    history: tuple[RecordFact, ...] = field(default=())
 
     # -- reading -----------------------------------------------------------------------------------------------------
 
@@ -140,18 +142,16 @@ class CaseFacts:
     def as_of(self, moment: datetime, act: RecordFact | None = None) -> CaseFacts:
         """The facts an act at ``moment`` could rely on: records signed, and dated, no later than it. The act
         itself is not among them."""
-        kept = tuple(
+        kept = [
             r
-            for r in self.records
+            for r in (self.history or self.records)
             if r.signed_at is not None
             and r.signed_at <= moment
             and r.occurred_at <= moment
             and (act is None or r.pk != act.pk)
-        )
-        return replace(self, records=kept, moment=moment)
-
-    def without(self, pk: int) -> CaseFacts:
-        return replace(self, records=tuple(r for r in self.records if r.pk != pk))
+        ]
+        # A correction stands for its original only from its own signature: before it, the original stood.
+        return replace(self, records=effective(kept), moment=moment, history=tuple(kept))
 
 
 def as_moment(value: object) -> datetime | None:
@@ -210,5 +210,6 @@ def facts_of(case: Case, *, now: datetime) -> CaseFacts:
         party_kinds=frozenset(p.kind for p in case.parties.all()),
         records=effective(facts),
         drafts=tuple(r for r in facts if not r.signed),
+        history=tuple(r for r in facts if r.signed),
         moment=now,
     )

@@ -173,7 +173,11 @@ def hearing_right_notified_when_required(facts: CaseFacts, act: RecordFact, j: J
     )
     if needs and not (notice and notice.flag("hearing_right")):
         return "拟作出较大数额罚款或者较重处罚的，事先告知书须告知当事人有要求听证的权利"
-    if facts.has("hearing_application") and not facts.has("hearing_transcript") and not facts.has("hearing_refusal"):
+    if (
+        facts.has("hearing_application")
+        and not facts.has("hearing_transcript")
+        and not facts.has("hearing_refusal_notice")
+    ):
         return "当事人要求听证的，应当组织听证（尚无听证笔录）"
     return None
 

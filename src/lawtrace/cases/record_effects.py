@@ -155,11 +155,21 @@ def _check_onspot_collection(case: Case, content: dict[str, object]) -> None:
     rulebook = at(case.rulebook, case.rulebook_version)
     if case.procedure != Procedure.SUMMARY and content.get("ground") == "small_fine":
         raise Refused("以数额较小为由当场收缴，只适用于简易程序当场作出的罚款。", rule="APL-68")
-    limit = (
-        int(rulebook.param("APL-68", "small_fine_fen")) if "small_fine_fen" in rulebook.rule("APL-68").params else 10000
-    )
-    if content.get("ground") == "small_fine" and int(str(content.get("amount_fen") or 0)) > limit:
+    limit = int(rulebook.param("APL-68", "max_onsite_collection_fen"))
+    amount = int(str(content.get("amount_fen") or 0))
+    if content.get("ground") == "small_fine" and amount > limit:
         raise Refused(f"以数额较小为由当场收缴的罚款不得超过{limit / 100:,.0f}元。", rule="APL-68")
+    decided = [
+        int(str(r.content.get("fine_fen") or 0))
+        for r in case.records.filter(  # type: ignore[attr-defined]
+            kind__in=["penalty_decision", "onsite_penalty_decision"], status="signed"
+        )
+    ]
+    if amount > (fine := max(decided, default=0)):
+        raise Refused(
+            f"当场收缴的数额（{amount / 100:,.2f}元）不得超过已作出的罚款决定数额（{fine / 100:,.2f}元）。",
+            rule="APL-68",
+        )
 
 
 def _check_reminded(case: Case, content: dict[str, object]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -96,6 +96,10 @@ SIGNERS = {
     "coercive_measure_decision": Action.APPROVE,  # CEL-18: the measure approved beforehand by the head
     "emergency_measure_report": Action.APPROVE,  # CEL-19: an emergency measure approved (or refused) afterwards
     "coercive_measure_extension": Action.APPROVE,  # CEL-25: the sealing extended with the head's approval
+    "no_penalty_decision": Action.SIGN_DECISION,  # APL-57: not to punish is the head's decision too
+    "penalty_approval_form": Action.APPROVE,  # 行政处罚决定审批表: the head's approval of the proposed decision
+    "recusal_decision": Action.APPROVE,  # APL-43 / NHSA-5: the head decides a recusal
+    "referral_letter": Action.APPROVE,  # APL-57 / IMR-25: a case leaves the bureau only by the head's decision
 }
 # Fields where the draft names the head who is to sign; the signature must be that person's.
 SIGNER_FIELDS = ("signed_by", "approved_by")
@@ -160,6 +164,7 @@ def add_record(
     now = clock.now()
     if occurred_at > now:
         raise Refused("发生时间不能晚于现在。")
+    _check_dates(case, occurred_at, content)
     today = timezone.localtime(now).date()
     record_effects.check_content(case, kind, content, today, replacing=corrects.pk if corrects else None)
     record = Record(
@@ -231,6 +236,38 @@ def sign_record(*, actor: User, record: Record) -> Record:
     record_signed(record=record, actor=actor)
     compliance.refresh(case)  # a signed record can meet (or miss) a rule: the dashboards follow at once
     return record
+
+
+# Pairs of content fields where the second may not come before the first (an end never before its start).
+# (Excluded periods, emergency reports and deferrals have their own rule's check: NHSA-TOLL, CEL-19, APL-66.)
+ORDERED_FIELDS = (
+    ("started_at", "ended_at"),
+    ("suspended_on", "resumed_on"),
+    ("issued_at", "served_at"),
+)
+
+
+def _check_dates(case: Case, occurred_at: datetime, content: dict[str, Any]) -> None:
+    """Nothing that happened in a case is dated before the case's own beginning — its registration, or the
+    complaint or lead it came from (found earlier) — and no end comes before its start."""
+    from lawtrace.cases.facts import as_moment
+
+    origins = [case.created_at]
+    if case.complaint_id is not None:
+        origins.append(case.complaint.received_at)
+    lead = getattr(case, "lead", None)  # the reverse one-to-one raises an AttributeError when there is none
+    if lead is not None:
+        origins.append(lead.received_at)
+    earliest = min(origins) - timedelta(days=1)  # a record of the day the matter came in, even if typed earlier
+    if occurred_at < earliest:
+        raise Refused(
+            f"发生时间（{timezone.localtime(occurred_at):%Y年%m月%d日}）早于本案的登记、投诉举报或线索"
+            f"（{timezone.localtime(min(origins)):%Y年%m月%d日}），请核对。"
+        )
+    for first, last in ORDERED_FIELDS:
+        start, end = as_moment(content.get(first)), as_moment(content.get(last))
+        if start is not None and end is not None and end < start:
+            raise Refused("记录中的结束（或后一）时间早于开始（或前一）时间，请核对。")
 
 
 def correct_record(

@@ -27,12 +27,15 @@ READ_BY_CODE: dict[tuple[str, str], str] = {
     ("APL-42", "min_handlers"): "cases/services.py, cases/compliance.py, cases/record_effects.py",
     ("APL-51", "max_fine_natural_person_fen"): "cases/record_effects.py",
     ("APL-51", "max_fine_legal_person_fen"): "cases/record_effects.py",
-    ("APL-57", "collective_fine_natural_person_fen"): "cases/gates.py",
-    ("APL-57", "collective_fine_legal_person_fen"): "cases/gates.py",
-    ("APL-63", "fine_natural_person_fen"): "cases/gates.py",
-    ("APL-63", "fine_legal_person_fen"): "cases/gates.py",
-    ("APL-64", "request_days"): "cases/gates.py",
+    ("APL-57", "collective_fine_natural_person_fen"): "cases/judges.py",
+    ("APL-57", "collective_fine_legal_person_fen"): "cases/judges.py",
+    ("APL-58", "first_reviewer_needs_qualification"): "cases/judges.py",
+    ("APL-63", "fine_natural_person_fen"): "cases/judges.py",
+    ("APL-63", "fine_legal_person_fen"): "cases/judges.py",
+    ("APL-63", "heavy_penalty_types"): "cases/judges.py",
+    ("APL-64", "request_days"): "cases/judges.py",
     ("APL-64", "notice_days"): "cases/record_effects.py",
+    ("APL-68", "max_onsite_collection_fen"): "cases/record_effects.py",
     ("IMR-13", "gap_tolerance_seconds"): "evidence/rules.py",
     ("WS-12", "gap_tolerance_seconds"): "evidence/rules.py",
     ("PUB-MASK", "natural_person_name"): "disclosure/rules.py",
@@ -47,7 +50,6 @@ PLANNED_READERS: frozenset[tuple[str, str]] = frozenset(
         ("WS-17.3", "min_servers"),  # WS-17.3: retained service by two officers
         ("CEL-54", "review_days"),  # CEL-53 / CEL-54: the court only after the review period ran out
         ("CEL-54", "lawsuit_months"),  # … and the lawsuit period
-        ("APL-63", "heavy_penalty_types"),  # APL-63: licence revocation, 停业 … carry the hearing right too
         ("PUB-MASK", "notify_party_at_service"),  # PUB-MASK: the party told at service that it will be published
     }
 )
