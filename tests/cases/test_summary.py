@@ -71,6 +71,11 @@ def test_APL_52_within_the_limit_decided_on_the_spot_executed_and_closed(s: dict
     assert case.phase == Phase.EXECUTION
     moment = MONDAY + timedelta(hours=2)
     with clock.frozen_at(moment):
+        payment = filled(case, "fine_payment", s["officer"], moment, amount_fen=15000, channel="onsite")
+        paid = records.add_record(
+            actor=s["officer"], case=case, kind="fine_payment", occurred_at=moment, content=payment
+        )
+        records.sign_record(actor=s["officer"], record=paid)
         for kind in ("execution_record", "closing_report"):
             content = filled(case, kind, s["officer"], moment)
             content |= {f: str(s["head"].pk) for f in records.SIGNER_FIELDS if f in content}

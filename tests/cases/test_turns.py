@@ -12,7 +12,7 @@ from lawtrace import clock
 from lawtrace.cases import services
 from lawtrace.cases.compliance import evaluate
 from lawtrace.cases.models import CaseStatus
-from lawtrace.errors import Refused
+from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.records import services as records
@@ -115,14 +115,19 @@ def test_termination_before_a_decision_ends_the_case(s: dict) -> None:
         )
 
 
-def test_a_referral_letter_transfers_the_case(s: dict) -> None:
+def test_a_referral_letter_signed_by_the_head_transfers_the_case_and_the_handler_alone_cannot(s: dict) -> None:
+    """An officer does not end a case alone: the 案件移送书 the handler drafts is the head's decision to sign."""
     moment = MONDAY + timedelta(days=3)
     content = filled(s["case"], "referral_letter", s["officer"], moment, referred_to="某县公安局")
     with clock.frozen_at(moment):
         draft = records.add_record(
             actor=s["officer"], case=s["case"], kind="referral_letter", occurred_at=moment, content=content
         )
-        records.sign_record(actor=s["officer"], record=draft)
+        before = Entry.objects.count()
+        with pytest.raises(PermissionRefused):
+            records.sign_record(actor=s["officer"], record=draft)
+        assert _status(s) == CaseStatus.ACTIVE and Entry.objects.count() == before
+        records.sign_record(actor=s["head"], record=draft)
     assert _status(s) == CaseStatus.TRANSFERRED
 
 

@@ -251,6 +251,7 @@ def _investigate_and_decide(
             "intended_penalty": "责令退回12,640元，处罚款25,280元",
             "rights": "陈述、申辩及要求听证的权利",
             "issued_at": _at(notice_day, 9, 30).isoformat(),
+            "served_at": _at(notice_day, 10).isoformat(),
             "document_number": f"锡市医保告〔2026〕{number + 2}号",
             "intended_fine_fen": 2528000,
             "hearing_right": True,
@@ -266,6 +267,7 @@ def _investigate_and_decide(
             "stated_at": _at(notice_day + timedelta(days=2), 14).isoformat(),
             "content": "当事人承认违法事实，请求从轻处理。",
             "adoption": "经复核，当事人已主动退回部分资金，予以采纳，按下限处罚。",
+            "review_opinion": "经复核，当事人已主动退回部分资金，予以采纳，按下限处罚。",
             "party_signature": "signed",
         },
     )
@@ -279,6 +281,7 @@ def _investigate_and_decide(
             "reviewer": str(reviewer.pk),
             "opinion": "事实清楚，证据确凿，适用依据正确，程序合法，同意。",
             "passed": True,
+            "reviewer_qualification": "A20151100000001",
             "reviewed_at": _at(review_day, 9, 50).isoformat(),
         },
     )

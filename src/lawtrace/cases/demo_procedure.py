@@ -199,6 +199,7 @@ def _hearing_case(organisation: Organisation, people: dict[str, User], day: date
             "stated_at": _at(hearing, 10).isoformat(),
             "content": "见听证笔录：对鉴定意见有异议，请求从轻处罚。",
             "adoption": "经复核，异议不成立；当事人积极退回资金，酌情从轻。",
+            "review_opinion": "经复核，异议不成立；当事人积极退回资金，酌情从轻。",
             "party_signature": "signed",
         },
     )
@@ -225,6 +226,7 @@ def _hearing_case(organisation: Organisation, people: dict[str, User], day: date
             "reviewer": str(people["reviewer"].pk),
             "opinion": "事实清楚，证据确凿，适用依据正确，程序合法，同意。",
             "passed": True,
+            "reviewer_qualification": "A20151100000001",
             "reviewed_at": _at(review, 9, 50).isoformat(),
         },
     )

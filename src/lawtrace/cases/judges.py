@@ -162,9 +162,8 @@ def collective_discussion_when_required(facts: CaseFacts, act: RecordFact, j: Ju
 def hearing_right_notified_when_required(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
     """APL-63: the larger fines and the heavier penalties (the rulebook's list) need the hearing right told in
     the notice; a hearing the party asked for must be held before the decision."""
-    params = j.rulebook.rule("APL-63").params
     key = "fine_natural_person_fen" if facts.natural_parties_only else "fine_legal_person_fen"
-    heavy = [str(t) for t in (params["heavy_penalty_types"].value if "heavy_penalty_types" in params else [])]
+    heavy = [str(t) for t in j.rulebook.param("APL-63", "heavy_penalty_types") or []]
     penalty = str(act.content.get("penalty_type_and_basis") or "")
     notice = facts.latest("rights_notice")
     intended = str(notice.content.get("intended_penalty") or "") if notice else ""

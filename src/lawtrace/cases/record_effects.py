@@ -165,7 +165,7 @@ def _check_onspot_collection(case: Case, content: dict[str, object]) -> None:
             kind__in=["penalty_decision", "onsite_penalty_decision"], status="signed"
         )
     ]
-    if amount > (fine := max(decided, default=0)):
+    if decided and amount > (fine := max(decided)):
         raise Refused(
             f"当场收缴的数额（{amount / 100:,.2f}元）不得超过已作出的罚款决定数额（{fine / 100:,.2f}元）。",
             rule="APL-68",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +22,7 @@ from lawtrace.orgs.permissions import Action
 from lawtrace.orgs.selectors import require
 from lawtrace.records import numbering
 from lawtrace.records.models import Record
+from lawtrace.rulebook.calendar import SHANGHAI
 from lawtrace.rulebook.loader import at as rulebook_at
 from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind
 
@@ -247,23 +248,17 @@ ORDERED_FIELDS = (
 )
 
 
+EARLIEST = datetime(1949, 10, 1, tzinfo=SHANGHAI)
+
+
 def _check_dates(case: Case, occurred_at: datetime, content: dict[str, Any]) -> None:
-    """Nothing that happened in a case is dated before the case's own beginning — its registration, or the
-    complaint or lead it came from (found earlier) — and no end comes before its start."""
+    """No date a person could not mean (before 1949-10-01), and no end before its start."""
     from lawtrace.cases.facts import as_moment
 
-    origins = [case.created_at]
-    if case.complaint_id is not None:
-        origins.append(case.complaint.received_at)
-    lead = getattr(case, "lead", None)  # the reverse one-to-one raises an AttributeError when there is none
-    if lead is not None:
-        origins.append(lead.received_at)
-    earliest = min(origins) - timedelta(days=1)  # a record of the day the matter came in, even if typed earlier
-    if occurred_at < earliest:
-        raise Refused(
-            f"发生时间（{timezone.localtime(occurred_at):%Y年%m月%d日}）早于本案的登记、投诉举报或线索"
-            f"（{timezone.localtime(min(origins)):%Y年%m月%d日}），请核对。"
-        )
+    if occurred_at < EARLIEST or any(
+        (m := as_moment(v)) is not None and m < EARLIEST for v in content.values() if isinstance(v, str)
+    ):
+        raise Refused("日期不能早于1949年10月1日，请核对。")
     for first, last in ORDERED_FIELDS:
         start, end = as_moment(content.get(first)), as_moment(content.get(last))
         if start is not None and end is not None and end < start:
