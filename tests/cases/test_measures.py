@@ -81,3 +81,75 @@ def test_CEL_54_the_court_is_applied_to_only_after_the_reminders_period(s: dict)
     in_time = served + timedelta(days=20)
     record = _signed(s, s["case"], "court_enforcement_application", in_time, applied_at=in_time.isoformat())
     assert record.status == "signed"  # type: ignore[attr-defined]
+
+
+def test_FUND_29_the_inspection_counts_its_inspectors_by_its_own_parameter_not_APL_42s() -> None:
+    """A province that asks three inspectors for a fund inspection (an override of FUND-29's min_inspectors) refuses
+    an inspection by two certified officers, citing FUND-29; a questioning by the same two stays within APL-42."""
+    from lawtrace.rulebook import loader
+
+    setting, case = _opened_case("inner-mongolia-2025", "penalty")
+    setting["case"] = case
+    rulebook = loader.at(case.rulebook, case.rulebook_version)
+    original = rulebook.rule("FUND-29").params["min_inspectors"]
+    rulebook.rule("FUND-29").params["min_inspectors"] = original.model_copy(update={"value": 3})
+    try:
+        two = [str(setting["officer"].pk), str(setting["officer2"].pk)]
+        _refused(setting, "onsite_inspection_record", "FUND-29", officers=two)
+    finally:
+        rulebook.rule("FUND-29").params["min_inspectors"] = original
+
+
+@pytest.mark.parametrize(("servers", "signed"), [(1, False), (2, True)], ids=["not-met-one-server", "met-two"])
+def test_WS_17_3_a_retained_service_is_made_by_two_officers(servers: int, signed: bool) -> None:
+    setting, case = _opened_case("wenshang-2019", "penalty")
+    setting["case"] = case
+    people = [str(setting["officer"].pk), str(setting["officer2"].pk)][:servers]
+    given = {"mode": "retained", "servers": people, "refusal_reason": "拒绝签收", "witness": "村委会王某"}
+    if not signed:
+        _refused(setting, "service_receipt", "WS-17.3", **given)
+    else:
+        assert _signed(setting, case, "service_receipt", MONDAY + timedelta(days=2), **given).status == "signed"  # type: ignore[attr-defined]
+
+
+def test_false_is_a_value_a_review_that_did_not_pass_is_recorded_and_refuses_the_decision() -> None:
+    """A required yes/no answered "no" is recorded, not refused as missing; the rule then judges the answer
+    (APL-58: a review that did not pass refuses the decision)."""
+    from tests.cases import walk
+
+    s, case = walk.opened("inner-mongolia-2025", "penalty")
+    case = walk.investigate(s, case)
+    walk.notify(s, case)
+    walk.hear(s, case)
+    reviewer = walk.make_person(s["county"], walk.Role.LEGAL_REVIEWER)
+    content = filled(case, "legal_review_opinion", reviewer, walk.REVIEWED, passed=False)
+    with clock.frozen_at(walk.REVIEWED + timedelta(minutes=1)):
+        review = records.add_record(
+            actor=reviewer, case=case, kind="legal_review_opinion", occurred_at=walk.REVIEWED, content=content
+        )
+        records.sign_record(actor=reviewer, record=review)
+    assert review.content["passed"] is False
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED)
+    assert refusal is not None and refusal.rule == "APL-58" and "审核未通过" in refusal.message
+
+
+def test_APL_55_certificates_not_shown_is_recorded_as_no_and_refuses_the_signature(s: dict) -> None:
+    two = [str(s["officer"].pk), str(s["officer2"].pk)]
+    _refused(s, "onsite_inspection_record", "APL-55", officers=two, certificates_shown=False)
+
+
+def test_APL_64_a_hearing_not_in_public_needs_its_reason() -> None:
+    setting, case = _opened_case("inner-mongolia-2025", "penalty")
+    setting["case"] = case
+    _refused(setting, "hearing_notice", "APL-64", public=False, chair=str(setting["head"].pk))
+    moment = MONDAY + timedelta(days=2)
+    record = _signed(
+        setting,
+        case,
+        "hearing_notice",
+        moment,
+        public=False,
+        not_public_reason="涉及商业秘密",
+        chair=str(setting["head"].pk),
+    )
+    assert record.status == "signed"  # type: ignore[attr-defined]

@@ -92,6 +92,7 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
     from lawtrace.cases import execution
 
     execution.check_before_signing(case, kind, content)  # APL-66 deferral; APL-73 review stops no enforcement
+    _check_answers(case, kind, content)
     if kind == "suspension_decision":
         resuming = bool(content.get("resumed_on"))
         expected = CaseStatus.SUSPENDED if resuming else CaseStatus.ACTIVE
@@ -111,12 +112,27 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
         _check_hearing(case, content)
     elif kind == "service_receipt" and content.get("mode") == "electronic":
         _check_electronic_service(case, content)
+    elif kind == "service_receipt" and content.get("mode") == "retained":
+        _check_retained_service(case, content)
     elif kind in ("onsite_inspection_record", "coercive_measure_onsite_record"):
         _check_officers_present(case, kind, content)
     elif kind == "onspot_collection":
         _check_onspot_collection(case, content)
     elif kind == "court_enforcement_application":
         _check_reminded(case, content)
+
+
+def _check_answers(case: Case, kind: str, content: dict[str, object]) -> None:
+    """The "no" answers the law does not allow at the act: certificates not shown (APL-55 / IMR-9), a hearing not
+    public without its reason (APL-64: only state or trade secrets or privacy)."""
+    from lawtrace.rulebook.loader import at
+
+    rulebook = at(case.rulebook, case.rulebook_version)
+    if content.get("certificates_shown") is False:
+        rule = next((r for r in ("APL-55", "IMR-9", "WS-11") if r in rulebook), "")
+        raise Refused("执法人员应当主动出示执法证件；未出示的，不得作出该执法行为。", rule=rule)
+    if kind == "hearing_notice" and content.get("public") is False and not str(content.get("not_public_reason") or ""):
+        raise Refused("听证公开举行；不公开的，须载明涉及国家秘密、商业秘密或者个人隐私的理由。", rule="APL-64")
 
 
 def _check_officers_present(case: Case, kind: str, content: dict[str, object]) -> None:
@@ -127,13 +143,15 @@ def _check_officers_present(case: Case, kind: str, content: dict[str, object]) -
     from lawtrace.rulebook.loader import at
 
     listed = content.get("officers")
-    officers = {int(str(p)) for p in listed} if isinstance(listed, list) else set()
-    minimum = int(at(case.rulebook, case.rulebook_version).param("APL-42", "min_handlers"))
+    officers = {int(str(p)) for p in listed if str(p).isdigit()} if isinstance(listed, list) else set()
+    rulebook = at(case.rulebook, case.rulebook_version)
+    # A fund inspection counts its inspectors by FUND-29's own number; any other act by APL-42's.
+    fund = kind == "onsite_inspection_record" and "FUND-29" in rulebook
+    minimum = int(rulebook.param("FUND-29", "min_inspectors") if fund else rulebook.param("APL-42", "min_handlers"))
     day = timezone.localdate()
     valid = {c.holder_id for c in Certificate.objects.filter(holder_id__in=officers) if c.is_valid_on(day)}
     if len(valid & officers) < minimum:
-        rule = "FUND-29" if "FUND-29" in at(case.rulebook, case.rulebook_version) else "APL-42"
-        raise Refused(f"执法人员不得少于{minimum}人，且均须持有效执法证件。", rule=rule)
+        raise Refused(f"执法人员不得少于{minimum}人，且均须持有效执法证件。", rule="FUND-29" if fund else "APL-42")
     if kind != "coercive_measure_onsite_record":
         return
     party_signed = content.get("party_signature") in ("signed", "sealed")
@@ -225,8 +243,25 @@ def _check_electronic_service(case: Case, content: dict[str, object]) -> None:
     """APL-61: service by fax or e-mail only with the party's consent, recorded in a signed address confirmation."""
     from lawtrace.cases.deadline_rules import effective_records
 
-    if not any(r.kind == "service_address_confirmation" for r in effective_records(case)):
+    if not any(
+        r.kind == "service_address_confirmation" and r.content.get("consents_to_electronic") is not False
+        for r in effective_records(case)
+    ):
         raise Refused("以电子方式送达须经当事人同意并签订送达地址确认书。", rule="APL-61")
+
+
+def _check_retained_service(case: Case, content: dict[str, object]) -> None:
+    """WS-17.3: a retained service (留置送达) is made by at least the rulebook's number of officers."""
+    from lawtrace.rulebook.loader import at
+
+    rulebook = at(case.rulebook, case.rulebook_version)
+    if "WS-17.3" not in rulebook:
+        return
+    minimum = int(rulebook.param("WS-17.3", "min_servers"))
+    servers = content.get("servers")
+    count = len({str(p) for p in servers}) if isinstance(servers, list) else (1 if servers else 0)
+    if count < minimum:
+        raise Refused(f"留置送达应当由{minimum}名以上执法人员进行（本回证载明{count}名）。", rule="WS-17.3")
 
 
 def _moment(value: object) -> datetime | None:

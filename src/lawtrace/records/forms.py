@@ -58,8 +58,8 @@ def _field(spec: FieldSpec, required: bool, case: Case, name: str = "") -> forms
         return forms.IntegerField(label=label, required=required)
     if kind is FieldType.MONEY:
         return forms.DecimalField(label=f"{label}（元）", required=required, min_value=Decimal(0), decimal_places=2)
-    if kind is FieldType.BOOLEAN:
-        return forms.BooleanField(label=label, required=required)
+    if kind is FieldType.BOOLEAN:  # "no" is an answer, not a gap: unticked records 否 and the rules judge it
+        return forms.BooleanField(label=label, required=False, help_text="不勾选即记录为“否”" if required else "")
     if kind is FieldType.CHOICE:
         return forms.ChoiceField(label=label, required=required, choices=[("", "—"), *(spec.choices or {}).items()])
     if kind is FieldType.PERSON:

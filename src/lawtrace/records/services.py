@@ -38,10 +38,13 @@ def record_kind(case: Case, kind: str) -> RecordKind:
 
 
 def missing_fields(spec: RecordKind, content: dict[str, Any]) -> list[str]:
-    """Labels of required fields left empty (a required boolean must be true: e.g. certificates shown, IMR-9)."""
+    """Labels of required fields left empty. A yes/no field answered "no" is not empty: a review that did not pass,
+    a hearing not held in public, a party absent — the rules judge the answer (``record_effects``, the judges)."""
     missing = []
     for name, field in spec.required_fields.items():
         value = content.get(name)
+        if value is False and field.type is FieldType.BOOLEAN:
+            continue
         if value in (None, "", [], False):
             missing.append(str(field.label))
     return missing
