@@ -205,10 +205,7 @@ def save_person(*, actor: User, person: User, password: str | None = None) -> Us
         if person.pk is not None and person.created_in_id != stored["created_in_id"]:
             _require_configure(actor, person.created_in)
     if password is not None:
-        try:
-            validate_password(password, person)
-        except ValidationError as e:
-            raise Refused("；".join(e.messages)) from e
+        _validate_password(password, person)
         person.set_password(password)
     _full_clean(person, exclude=["password"])
     created = person.pk is None
@@ -251,6 +248,40 @@ def grant_role(*, actor: User, user: User, organisation: Organisation, role: Rol
         payload={"assignment": str(assignment.pk), "person": str(user.pk), "role": str(role)},
     )
     return assignment
+
+
+class WrongCurrentPassword(Refused):
+    """The current password given to change it was wrong (the page counts these)."""
+
+
+def _validate_password(password: str, person: User) -> None:
+    try:
+        validate_password(password, person)
+    except ValidationError as e:
+        raise Refused("；".join(e.messages)) from e
+
+
+@transaction.atomic
+def change_own_password(*, person: User, old_password: str, new_password: str) -> User:
+    """A signed-in person changes their own password: the current one must be given (a session left open is not
+    enough), the new one must pass the password rules and differ from the old. Ledgered in each of their
+    organisations' logs, with the person as the actor."""
+    if not person.check_password(old_password):
+        raise WrongCurrentPassword("当前密码不正确。")
+    if old_password == new_password:
+        raise Refused("新密码不能与当前密码相同。")
+    _validate_password(new_password, person)
+    person.set_password(new_password)
+    person.save(update_fields=["password"])
+    if not Organisation.objects.exists():  # the bootstrap superuser before the first organisation: no log yet
+        return person
+    _append_to_logs(
+        action=LedgerAction.PASSWORD_SET,
+        actor=person,
+        logs=_person_logs(person),
+        payload={"person": str(person.pk), "own": True},
+    )
+    return person
 
 
 def _sync_staff(user: User) -> None:
