@@ -184,12 +184,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Issue 16: at least 12 characters, none of Django's 20,000 common passwords, and none of the Chinese patterns
+# (a common or pinyin word with digits and symbols stuck on, keyboard walks, padding with spaces).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "lawtrace.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "lawtrace.orgs.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "lawtrace.orgs.passwords.NoPaddingValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "lawtrace.orgs.passwords.CharacterClassValidator"},
+    {"NAME": "lawtrace.orgs.passwords.CommonPatternValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"

@@ -54,7 +54,7 @@ def test_adding_a_device_through_the_admin_is_ledgered(setting: dict) -> None:
     assert Entry.objects.filter(action=LedgerAction.DEVICE_SAVED).count() == before + 1
 
 
-def test_a_refused_admin_write_shows_why_and_writes_nothing(setting: dict) -> None:
+def test_a_device_cannot_be_assigned_to_someone_outside_the_administrators_reach(setting: dict) -> None:
     before = Entry.objects.count()
     response = setting["client"].post(
         "/admin/orgs/recordingdevice/add/",
@@ -66,10 +66,32 @@ def test_a_refused_admin_write_shows_why_and_writes_nothing(setting: dict) -> No
             "assigned_to": setting["stranger"].pk,  # belongs to another county
             "in_service": "on",
         },
+    )
+    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert not RecordingDevice.objects.filter(serial="DSJ-TEST-2").exists()
+    assert Entry.objects.count() == before
+
+
+def test_a_refused_admin_write_shows_why_and_writes_nothing(setting: dict) -> None:
+    city = setting["county"].parent
+    city_admin = make_person(city, Role.ADMINISTRATOR)
+    client = Client()
+    client.force_login(city_admin)
+    before = Entry.objects.count()
+    response = client.post(
+        "/admin/orgs/recordingdevice/add/",
+        {
+            "organisation": city.pk,
+            "kind": "body_camera",
+            "serial": "DSJ-TEST-3",
+            "model_name": "DSJ-V9",
+            "assigned_to": setting["officer"].pk,  # within the city administrator's reach, but a county officer
+            "in_service": "on",
+        },
         follow=True,
     )
-    assert "未保存" in response.content.decode()
-    assert not RecordingDevice.objects.filter(serial="DSJ-TEST-2").exists()
+    assert "未保存" in response.content.decode() and "设备只能配发给" in response.content.decode()
+    assert not RecordingDevice.objects.filter(serial="DSJ-TEST-3").exists()
     assert Entry.objects.count() == before
 
 

@@ -10,9 +10,10 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 from lawtrace.errors import Refused
 from lawtrace.orgs import selectors, services
@@ -26,13 +27,15 @@ from lawtrace.orgs.models import (
     SignInRecord,
     User,
 )
-from lawtrace.orgs.permissions import Action
 
 
 def _configurable(request: HttpRequest) -> QuerySet[Organisation]:
-    if request.user.is_superuser:
-        return Organisation.objects.all()
-    return selectors.organisations_where(request.user, Action.CONFIGURE)  # type: ignore[arg-type]
+    return selectors.configurable_organisations(request.user)  # type: ignore[arg-type]
+
+
+def _manageable(request: HttpRequest) -> QuerySet[User]:
+    """People whose account the administrator may change: the choices for a role's or a certificate's person."""
+    return selectors.people_managed_by(request.user)  # type: ignore[arg-type]
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -71,8 +74,6 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, *args, **kwargs)
         except _Refusal:
-            from django.http import HttpResponseRedirect
-
             return HttpResponseRedirect(request.get_full_path())
 
 
@@ -126,7 +127,8 @@ _password_actor: ContextVar[User] = ContextVar("password_actor")
 
 
 class LedgeredPasswordForm(AdminPasswordChangeForm):
-    """The admin's password form, saving through ``services.save_person`` so that the change is ledgered."""
+    """The admin's password form, saving through ``services.save_person`` so that the change is checked again and
+    ledgered. Disabling password sign-in is not offered: an account is deactivated instead."""
 
     def save(self, commit: bool = True) -> User:
         password = self.cleaned_data.get("password1")
@@ -138,22 +140,45 @@ class LedgeredPasswordForm(AdminPasswordChangeForm):
 
 @admin.register(User)
 class PersonAdmin(ServiceAdmin, UserAdmin):
-    list_display = ["username", "full_name", "is_active", "last_login"]
+    """People. An administrator sees everyone belonging to an organisation they administer, and may change (fields,
+    activity, password) only those who belong to nothing outside it (``selectors.may_manage``)."""
+
+    list_display = ["username", "full_name", "created_in", "is_active", "last_login"]
     search_fields = ["username", "full_name"]
     list_filter = ["is_active"]
     inlines = [RoleInline, CertificateInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "phone", "email")}),
-        ("状态", {"fields": ("is_active",)}),
+        ("状态", {"fields": ("created_in", "is_active")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "created_in", "password1", "password2")}),
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(roles__organisation__in=_configurable(request)).distinct()
+        return super().get_queryset(request).filter(pk__in=selectors.people_seen_by_administrator(request.user))  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or selectors.may_manage(request.user, obj)  # type: ignore[arg-type]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Moving a person to another registering organisation would move them out of (or into) a subtree.
+        return ["created_in"] if obj is not None and not request.user.is_superuser else []
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "created_in":
+            kwargs["queryset"] = _configurable(request)
+            kwargs["required"] = not request.user.is_superuser
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[User], search_term: str) -> Any:
+        # The autocomplete of a role's or a certificate's person offers only people the administrator may change.
+        if request.GET.get("model_name") in ("roleassignment", "certificate"):
+            queryset = queryset.filter(pk__in=_manageable(request))
+        return super().get_search_results(request, queryset, search_term)
 
     def call_service(self, request: HttpRequest, obj: User) -> None:
         raise NotImplementedError  # save_model below passes the password
@@ -172,7 +197,11 @@ class PersonAdmin(ServiceAdmin, UserAdmin):
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         token = _password_actor.set(request.user)  # type: ignore[arg-type]
         try:
-            return super().user_change_password(request, id, form_url)
+            with transaction.atomic():
+                return super().user_change_password(request, id, form_url)
+        except Refused as refusal:
+            self.message_user(request, f"未保存：{refusal}", level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         finally:
             _password_actor.reset(token)
 
@@ -190,6 +219,9 @@ class RoleAssignmentAdmin(ServiceAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "organisation":
             kwargs["queryset"] = _configurable(request)
+        elif db_field.name == "user":
+            # Not only what the autocomplete offers: a POSTed id outside this set fails validation.
+            kwargs["queryset"] = _manageable(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -214,9 +246,17 @@ class CertificateAdmin(ServiceAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Certificate]:
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(holder__roles__organisation__in=_configurable(request)).distinct()
+        return qs.filter(holder__in=selectors.people_seen_by_administrator(request.user))  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or selectors.may_manage(request.user, obj.holder)  # type: ignore[arg-type]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "holder":
+            kwargs["queryset"] = _manageable(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def call_service(self, request: HttpRequest, obj: Certificate) -> None:
         services.save_certificate(actor=request.user, certificate=obj)  # type: ignore[arg-type]
@@ -238,6 +278,14 @@ class RecordingDeviceAdmin(_OrgScopedAdmin):
     list_filter = ["kind", "in_service"]
     search_fields = ["serial", "model_name"]
     autocomplete_fields = ["assigned_to"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "assigned_to":
+            # People of the organisations administered; the service then asks for a role in the device's own.
+            kwargs["queryset"] = User.objects.filter(
+                roles__organisation__in=_configurable(request), roles__is_active=True
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def call_service(self, request: HttpRequest, obj: RecordingDevice) -> None:
         services.save_device(actor=request.user, device=obj)  # type: ignore[arg-type]
@@ -279,4 +327,4 @@ class SignInRecordAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(user__roles__organisation__in=_configurable(request)).distinct()
+        return qs.filter(user__in=selectors.people_seen_by_administrator(request.user))  # type: ignore[arg-type]

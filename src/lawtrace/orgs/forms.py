@@ -24,3 +24,30 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].widget = forms.PasswordInput(
             attrs={"autocomplete": "current-password", "class": "form-control", "placeholder": "请输入密码"}
         )
+
+
+class OwnPasswordForm(forms.Form):
+    """A person's own password change: the current password, and the new one twice (checked by the service)."""
+
+    old_password = forms.CharField(
+        label="当前密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"}),
+    )
+    new_password1 = forms.CharField(
+        label="新密码",
+        strip=False,
+        help_text="至少 12 个字符，同时包含字母、数字和符号；不能用常用密码加数字或符号，也不能用键盘上连续的按键。",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+    )
+    new_password2 = forms.CharField(
+        label="再次输入新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        return data

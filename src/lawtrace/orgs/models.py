@@ -79,6 +79,17 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Who may change an account is decided by the organisations it belongs to: every organisation where it holds (or
+    # held) a role, and this one — so a person with no role yet is not fair game for every administrator.
+    created_in = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_people",
+        verbose_name=_("建档组织"),
+        help_text=_("新建该人员的组织：该组织及其上级组织的系统管理员可以管理此账号（另须其全部角色都在管理范围内）。"),
+    )
 
     class Meta:
         verbose_name = _("人员")

@@ -84,6 +84,77 @@ def people_of(organisation: Organisation) -> QuerySet[User]:
     return User.objects.filter(roles__organisation=organisation, roles__is_active=True).distinct().order_by("full_name")
 
 
+def configurable_organisations(actor: User) -> QuerySet[Organisation]:
+    """Organisations the actor administers (their own and every one below); all of them for a superuser."""
+    if actor.is_superuser and actor.is_active:
+        return Organisation.objects.all()
+    return organisations_where(actor, Action.CONFIGURE)
+
+
+def organisations_of_person(person: User) -> set[int]:
+    """Ids of the organisations an account belongs to, as stored: every organisation where it holds or ever held a
+    role (a revoked role counts — re-activating it must not hand the account to another subtree), and the one that
+    registered it. In-memory edits of ``person`` are ignored on purpose: the check is about who the person *is*.
+    """
+    if person.pk is None:
+        return {person.created_in_id} if person.created_in_id else set()
+    ids = set(RoleAssignment.objects.filter(user_id=person.pk).values_list("organisation_id", flat=True))
+    created_in = User.objects.filter(pk=person.pk).values_list("created_in_id", flat=True).first()
+    return ids | ({created_in} if created_in else set())
+
+
+def may_manage(actor: User, person: User) -> bool:
+    """Whether the actor may change this account: its fields, password, activity, roles and certificates.
+
+    The account-takeover rule (issue 16): a superuser may change anyone; nobody else may change a superuser; an
+    administrator may change a person only when *every* organisation the person belongs to lies in the organisations
+    they administer. A person who belongs to no organisation (no role, no registering organisation) is left to
+    superusers. One shared organisation is not enough: otherwise a county administrator could reset the password of a
+    city head who also holds a role in the county.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    stored_superuser = User.objects.filter(pk=person.pk).values_list("is_superuser", flat=True).first()
+    if person.is_superuser or stored_superuser:
+        return False
+    theirs = organisations_of_person(person)
+    if not theirs:
+        return False
+    reach = organisations_where(actor, Action.CONFIGURE).filter(pk__in=theirs).values_list("pk", flat=True)
+    return theirs <= set(reach)
+
+
+def people_managed_by(actor: User) -> QuerySet[User]:
+    """The accounts :func:`may_manage` lets the actor change, as one query (the admin's choices for a role's or a
+    certificate's person)."""
+    if not actor.is_authenticated or not actor.is_active:
+        return User.objects.none()
+    if actor.is_superuser:
+        return User.objects.all()
+    reach = organisations_where(actor, Action.CONFIGURE)
+    return (
+        User.objects.filter(is_superuser=False)
+        .filter(
+            Q(pk__in=RoleAssignment.objects.filter(organisation__in=reach).values("user_id")) | Q(created_in__in=reach)
+        )
+        .exclude(pk__in=RoleAssignment.objects.exclude(organisation__in=reach).values("user_id"))
+        .filter(Q(created_in__isnull=True) | Q(created_in__in=reach))
+    )
+
+
+def people_seen_by_administrator(actor: User) -> QuerySet[User]:
+    """Accounts an administrator sees in the configuration site: anyone belonging to an organisation they administer.
+    Seeing is not changing: those who also belong elsewhere are read-only to them (:func:`may_manage`)."""
+    if actor.is_superuser and actor.is_active:
+        return User.objects.all()
+    reach = organisations_where(actor, Action.CONFIGURE)
+    return User.objects.filter(
+        Q(pk__in=RoleAssignment.objects.filter(organisation__in=reach).values("user_id")) | Q(created_in__in=reach)
+    )
+
+
 def subtree(organisation: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(path__startswith=organisation.path)
 

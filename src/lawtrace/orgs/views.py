@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth import logout
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
@@ -15,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lawtrace.errors import Refused
 from lawtrace.ledger import selectors as ledger_selectors
 from lawtrace.orgs import selectors, services
-from lawtrace.orgs.forms import SignInForm
+from lawtrace.orgs.forms import OwnPasswordForm, SignInForm
 from lawtrace.orgs.models import CertificateStatus, SignInOutcome, User
 from lawtrace.orgs.permissions import Action
 
@@ -56,6 +58,41 @@ def sign_out(request: HttpRequest) -> HttpResponseRedirect:
         services.record_sign_in(user=request.user, outcome=SignInOutcome.SIGN_OUT, ip_address=ip, user_agent=agent)
     logout(request)
     return redirect("login")
+
+
+# Wrong current passwords tolerated in one session before it is ended: a session left open on a shared computer must
+# not become a way to guess the password behind it.
+OWN_PASSWORD_ATTEMPTS = 5
+
+
+@login_required
+def own_password(request: HttpRequest) -> HttpResponse:
+    """Every signed-in person changes their own password (the current one required); the session stays signed in."""
+    user: User = request.user  # type: ignore[assignment]
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_own_password(
+                person=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except services.WrongCurrentPassword as refusal:
+            failures = request.session.get("own_password_failures", 0) + 1
+            request.session["own_password_failures"] = failures
+            if failures >= OWN_PASSWORD_ATTEMPTS:
+                sign_out(request)
+                messages.error(request, "当前密码连续输入错误，已退出登录，请重新登录。")
+                return redirect("login")
+            form.add_error("old_password", str(refusal))
+        except Refused as refusal:
+            form.add_error("new_password1", str(refusal))
+        else:
+            update_session_auth_hash(request, user)
+            request.session.pop("own_password_failures", None)
+            messages.success(request, "密码已修改。")
+            return redirect("own_password")
+    return render(request, "orgs/own_password.html", {"form": form})
 
 
 @login_required
