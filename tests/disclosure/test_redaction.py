@@ -334,3 +334,22 @@ def test_landline_forms() -> None:
 def test_document_numbers_and_amounts_are_kept() -> None:
     text = "锡市医保罚〔2026〕3号：处罚款25,280元，责令退回12640元。"
     assert redact(text).text == text
+
+
+def test_imd_8_name_like_mentions_nobody_recorded_are_masked() -> None:
+    text = "其子周小龙知情，证人：孙丽华到场，委托代理人欧阳娜娜陈述。"
+    result = redact(text)
+    assert result.text == "其子周某某知情，证人：孙某某到场，委托代理人欧阳某某陈述。"
+    assert {s.kind for s in result.spans} == {SpanKind.NAME_LIKE}
+
+
+def test_imd_4_officers_names_are_not_taken_for_name_like_mentions() -> None:
+    text = "听证主持人李娜，记录人郑永刚；代理人李娜到场。"
+    assert redact(text, public_names=["李娜", "郑永刚"]).text == text
+
+
+def test_the_publisher_may_keep_a_hotline_but_never_an_id_number() -> None:
+    text = "举报电话0479-8234567；联系人身份证号152502 19800315 0014。"
+    kept = redact(text, kept=["0479 8234567", "152502198003150014"])
+    assert "0479-8234567" in kept.text
+    assert "152502 19800315 0014" not in kept.text and "［身份证号已隐去］" in kept.text

@@ -376,3 +376,31 @@ def test_a_corrected_decision_record_revises_the_same_item(s: dict[str, Any]) ->
     assert item.versions.count() == 2 and item.latest_version.change_note == "执法决定信息更正"
     assert "6,000.00元" in item.latest_version.redacted_text
     assert item.published_version.number == 1  # the public keeps the old version until the new one is reviewed
+
+
+def test_IMD_8_persons_named_in_record_fields_are_masked_but_officers_stay(s: dict[str, Any]) -> None:
+    # a witness questioned (被询问人基本情况) and a witness of the inspection (见证人) are natural persons the case
+    # knows from its records: masked wherever the decision names them; the officers' names are published
+    from lawtrace.records import services as records
+    from tests.cases.record_content import filled
+
+    with clock.frozen_at(at(MONDAY, 9)):
+        case = natural_case(s)
+        handlers = [str(s["officer"].pk), str(s["officer2"].pk)]
+        for kind, given in (
+            ("inquiry_transcript", {"subject": "吴小红，女，1990年生，系当事人邻居", "subject_role": "witness"}),
+            ("onsite_inspection_record", {"witness": "孙丽华（社区工作人员）"}),
+        ):
+            moment = clock.now() - timedelta(minutes=30)
+            content = filled(case, kind, s["officer"], moment, officers=handlers, recorder=handlers[0], **given)
+            record = records.add_record(actor=s["officer"], case=case, kind=kind, occurred_at=moment, content=content)
+            records.sign_record(actor=s["officer"], record=record)
+        s["officer"].full_name = officer = "李娜"
+        s["officer"].save(update_fields=["full_name"])
+        item = decided(
+            s, case, facts_and_evidence=f"有吴小红、孙丽华证言及见证人{officer}现场检查笔录为证；其女周小红知情。"
+        )
+    text = item.latest_version.redacted_text
+    assert "吴小红" not in text and "孙丽华" not in text and "周小红" not in text
+    assert "吴某某、孙某某证言" in text and "其女周某某知情" in text
+    assert officer in text

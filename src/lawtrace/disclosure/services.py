@@ -65,6 +65,7 @@ def redaction_of(item: Item, text: str, manual_terms: Sequence[str] = ()) -> Red
         known=facts.known,
         party_name=rules.party_name_display(item.organisation),
         terms=manual_terms,
+        public_names=facts.public_names,
     )
 
 
