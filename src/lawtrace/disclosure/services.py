@@ -678,7 +678,7 @@ def _public_now() -> models.QuerySet[Item]:
 @transaction.atomic
 def _rescan_one(item_pk: int, *, force: bool) -> bool:
     """Scan one public item's text with today's rules and names; True when it had to be taken back."""
-    item = Item.objects.select_for_update().select_related("organisation", "case").get(pk=item_pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("organisation", "case").get(pk=item_pk)
     version = item.published_version
     if version is None or item.status not in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN):
         return False
