@@ -20,11 +20,26 @@ from lawtrace.disclosure.models import CorrectionRequest, Item, ItemStatus, With
 from lawtrace.orgs import services as org_services
 from lawtrace.orgs.models import Organisation, Role, RoleAssignment, User
 from lawtrace.records import services as records
+from lawtrace.records.models import Record
 from lawtrace.rulebook.calendar import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
 BANK_CARD = "6222020200112233446"  # Luhn-valid
+# The spellings issue 16 found published: the same numbers written with separators, full-width, in Chinese numerals.
+SPELLED = (
+    "138.4790.0002",
+    "（138）4790-0002",
+    "１３８４７９００００２",
+    "一三八四七九〇〇〇〇二",
+    "152502 19800315 0014",
+    "１５２５０２１９８００３１５００１４",
+    "6222 0202 0011 2233 446",
+    "zhou.zhiming＠example.com",
+)
+WITNESS = "孙丽华"  # named in the on-site inspection record's 见证人 field
+INTERVIEWEE = "吴小红"  # a witness questioned: the inquiry transcript's 被询问人基本情况
+RELATIVES = ("王秀英", "周小龙")  # the party's wife and son, named only in the decision's text
 
 
 def _demo() -> None:
@@ -77,6 +92,8 @@ def _demo() -> None:
             handler_opinion="建议立案。",
             violation_ended_on=today - timedelta(days=20),
         )
+        if kind == PartyKind.NATURAL:
+            _witnesses(case, o1)
         _decide(case)
 
 
@@ -95,12 +112,27 @@ def _publish_everything() -> None:
             services.publish_item(actor=publisher, item=item, redaction_confirmed=True)
 
 
+def _witnesses(case: Case, officer: User) -> None:
+    """The natural person's case questions a witness and inspects the premises before a witness (records whose
+    fields name natural persons who are not parties)."""
+    from tests.cases.record_content import filled
+
+    moment = timezone.now() - timedelta(days=1)
+    for kind, given in (
+        ("inquiry_transcript", {"subject": f"{INTERVIEWEE}，女，1990年生，系当事人邻居", "subject_role": "witness"}),
+        ("onsite_inspection_record", {"witness": f"{WITNESS}（社区工作人员）", "place": "当事人诊所"}),
+    ):
+        handlers = [str(h.user_id) for h in case.handlers.filter(active=True)]
+        content = filled(case, kind, officer, moment, officers=handlers, recorder=str(officer.pk), **given)
+        record = records.add_record(actor=officer, case=case, kind=kind, occurred_at=moment, content=content)
+        records.sign_record(actor=officer, record=record)
+
+
 def _natural_person_decision() -> Item:
-    """The natural person's case: its decision spells out everything a careless officer might write."""
+    """The natural person's case: its decision spells out everything a careless officer might write — nobody
+    added a manual redaction."""
     party = Party.objects.filter(kind=PartyKind.NATURAL, name="周志明").select_related("case").get()
-    item = Item.objects.get(case=party.case)
-    # the witness named in the text is a natural person the case knows only from the text: the reviewer masks her
-    return services.revise_item(actor=_publisher_of(item), item=item, manual_terms=["王秀英"])
+    return Item.objects.get(case=party.case)
 
 
 def _decide(case: Case) -> Item:
@@ -110,7 +142,12 @@ def _decide(case: Case) -> Item:
     content = {
         "party_name_address": f"{party.name}，住{party.address}，身份证号{party.id_number}，电话{party.phone}",
         "facts_and_evidence": f"{party.name}通过银行卡{BANK_CARD}收取医保基金"
-        + ("，其妻王秀英知情。" if party.kind == PartyKind.NATURAL else "。"),
+        + (
+            f"，其妻{RELATIVES[0]}、其子{RELATIVES[1]}知情，有证人{WITNESS}、{INTERVIEWEE}证言为证。"
+            f"另留联系方式{'、'.join(SPELLED)}。"
+            if party.kind == PartyKind.NATURAL
+            else "。"
+        ),
         "penalty_type_and_basis": "依据《医疗保障基金使用监督管理条例》第四十条，责令退回并处罚款",
         "performance": "十五日内缴纳",
         "remedies": "六十日内申请行政复议或六个月内提起行政诉讼",
@@ -140,14 +177,20 @@ def _publisher_of(item: Item) -> User:
 
 
 def _secrets() -> tuple[set[str], set[str]]:
-    numbers: set[str] = {BANK_CARD}
-    names: set[str] = {"王秀英"}
+    numbers: set[str] = {BANK_CARD, *SPELLED}
+    names: set[str] = set(RELATIVES)
     for party in Party.objects.all():
         numbers |= {v for v in (party.id_number, party.phone) if v}
         if party.kind == PartyKind.NATURAL:
             names.add(party.name)
         if party.representative:
             names.add(party.representative)
+    for record in Record.objects.all():  # persons named in record fields: witnesses, interviewees, representatives
+        for field in ("witness", "signatory", "representatives"):
+            if record.content.get(field):
+                names.add(str(record.content[field]).split("（")[0])
+        if record.content.get("subject"):
+            names.add(str(record.content["subject"]).split("，")[0])
     for complaint in Complaint.objects.all():
         numbers |= {v for v in (complaint.complainant_contact,) if v}
         names |= {v for v in (complaint.complainant_name,) if v}
@@ -203,6 +246,7 @@ def test_no_personal_data_anywhere_on_the_public_site() -> None:
 
     numbers, names = _secrets()
     assert len(numbers) >= 5 and len(names) >= 5  # the test has something to look for
+    assert {WITNESS, INTERVIEWEE, *RELATIVES} <= names and set(SPELLED) <= numbers
     client = Client()
     pages = _crawl(
         client,

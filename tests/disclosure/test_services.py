@@ -376,3 +376,140 @@ def test_a_corrected_decision_record_revises_the_same_item(s: dict[str, Any]) ->
     assert item.versions.count() == 2 and item.latest_version.change_note == "执法决定信息更正"
     assert "6,000.00元" in item.latest_version.redacted_text
     assert item.published_version.number == 1  # the public keeps the old version until the new one is reviewed
+
+
+def test_IMD_8_persons_named_in_record_fields_are_masked_but_officers_stay(s: dict[str, Any]) -> None:
+    # a witness questioned (被询问人基本情况) and a witness of the inspection (见证人) are natural persons the case
+    # knows from its records: masked wherever the decision names them; the officers' names are published
+    from lawtrace.records import services as records
+    from tests.cases.record_content import filled
+
+    with clock.frozen_at(at(MONDAY, 9)):
+        case = natural_case(s)
+        handlers = [str(s["officer"].pk), str(s["officer2"].pk)]
+        for kind, given in (
+            ("inquiry_transcript", {"subject": "吴小红，女，1990年生，系当事人邻居", "subject_role": "witness"}),
+            ("onsite_inspection_record", {"witness": "孙丽华（社区工作人员）"}),
+        ):
+            moment = clock.now() - timedelta(minutes=30)
+            content = filled(case, kind, s["officer"], moment, officers=handlers, recorder=handlers[0], **given)
+            record = records.add_record(actor=s["officer"], case=case, kind=kind, occurred_at=moment, content=content)
+            records.sign_record(actor=s["officer"], record=record)
+        s["officer"].full_name = officer = "李娜"
+        s["officer"].save(update_fields=["full_name"])
+        item = decided(
+            s, case, facts_and_evidence=f"有吴小红、孙丽华证言及见证人{officer}现场检查笔录为证；其女周小红知情。"
+        )
+    text = item.latest_version.redacted_text
+    assert "吴小红" not in text and "孙丽华" not in text and "周小红" not in text
+    assert "吴某某、孙某某证言" in text and "其女周某某知情" in text
+    assert officer in text
+
+
+# -- publishing refused while the detector finds something; scanning published items again (IMD-8) ---------------
+
+FLAGGED = "2026031500012345670"  # a 19-digit 受理编号: no ID, fails Luhn — flagged, not masked
+HOTLINE = "0479-8234567"
+
+
+def _before(s: dict[str, Any], text: str) -> Any:
+    return services.draft_before_item(
+        actor=s["publisher"],
+        organisation=s["county"],
+        category=BeforeCategory.SUPERVISION,
+        title="投诉举报渠道",
+        text=text,
+    )
+
+
+def test_IMD_8_publishing_is_refused_while_a_flagged_number_is_undecided_and_nothing_is_written(
+    s: dict[str, Any],
+) -> None:
+    item = _before(s, f"举报电话{HOTLINE}；受理编号{FLAGGED}。")
+    version = item.latest_version
+    assert FLAGGED in version.redacted_text and HOTLINE not in version.redacted_text
+    assert [span["kind"] for span in version.spans] == ["landline", "suspect"]
+    services.submit_for_review(actor=s["publisher"], item=item)
+    before = Entry.objects.count()
+    with pytest.raises(Refused, match="疑似个人号码（待确认） 1 处"):
+        services.publish_item(actor=s["head"], item=item, redaction_confirmed=True)
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_REVIEW and item.published_version is None
+    assert Entry.objects.count() == before
+    # the publisher keeps the bureau's hotline and the number (an explicit decision, ledgered), then it publishes
+    services.revise_item(actor=s["publisher"], item=item, kept=[HOTLINE, FLAGGED])
+    assert _actions_since(before) == [LedgerAction.DISCLOSURE_REVISED]
+    item = _publish(s, item)
+    assert item.status == ItemStatus.PUBLISHED
+    published = item.published_version.redacted_text
+    assert HOTLINE in published and FLAGGED in published and item.published_version.kept == [HOTLINE, FLAGGED]
+
+
+def test_IMD_8_not_met_an_id_number_cannot_be_kept_and_nothing_is_written(s: dict[str, Any]) -> None:
+    item = _before(s, "联系人身份证号152502 19800315 0014，电话13847900002。")
+    assert "152502" not in item.latest_version.redacted_text
+    before = Entry.objects.count()
+    for value in ("152502 19800315 0014", "138 4790 0002", f"编号{PARTY_ID}"):
+        with pytest.raises(Refused, match="不能保留"):
+            services.revise_item(actor=s["publisher"], item=item, kept=[value])
+    assert item.versions.count() == 1 and Entry.objects.count() == before
+
+
+def test_IMD_8_a_witness_recorded_after_publication_takes_the_item_back_to_review(s: dict[str, Any]) -> None:
+    from lawtrace.records import services as records
+    from tests.cases.record_content import filled
+
+    with clock.frozen_at(at(MONDAY, 9)):
+        case = natural_case(s)
+        item = decided(s, case, facts_and_evidence="有吴秀兰证言为证。")
+        item = _publish(s, item)
+    assert "吴秀兰" in item.published_version.redacted_text  # nobody knew her yet: no word introduced her
+    assert selectors.public_items().filter(pk=item.pk).exists()
+    with clock.frozen_at(at(MONDAY, 11)):
+        before = Entry.objects.count()
+        moment = clock.now() - timedelta(minutes=5)
+        handlers = [str(s["officer"].pk), str(s["officer2"].pk)]
+        content = filled(
+            case,
+            "inquiry_transcript",
+            s["officer"],
+            moment,
+            officers=handlers,
+            recorder=handlers[0],
+            subject="吴秀兰，女，1975年生",
+            subject_role="witness",
+        )
+        record = records.add_record(
+            actor=s["officer"], case=case, kind="inquiry_transcript", occurred_at=moment, content=content
+        )
+        records.sign_record(actor=s["officer"], record=record)
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DRAFT and "自然人姓名 1 处" in item.review_reason
+    assert not selectors.public_items().filter(pk=item.pk).exists()
+    assert "吴秀兰" not in item.latest_version.redacted_text and "吴某某证言" in item.latest_version.redacted_text
+    assert LedgerAction.DISCLOSURE_RESCANNED in _actions_since(before)
+    assert item.due_at is not None and item.due_met_at is None  # back in the queue with a due date (IMD-10)
+
+
+def test_IMD_8_items_published_under_older_rules_are_scanned_again_by_the_periodic_task(s: dict[str, Any]) -> None:
+    from django.core.management import call_command
+
+    clean = _publish(s, _before(s, "本局执法程序依照《医疗保障行政处罚程序暂行规定》执行。"))
+    leaky = _publish(s, _before(s, "举报人电话13847900002。"))
+    # as an item published before the detector knew grouped ID numbers: the grouped number is in its public text
+    old = leaky.published_version
+    old.text = old.redacted_text = "举报人身份证号152502 19800315 0014。"
+    old.save()
+    Item = type(leaky)
+    Item.objects.filter(pk__in=[clean.pk, leaky.pk]).update(scan_rules_version=1)
+    before = Entry.objects.count()
+    call_command("periodic", verbosity=0)
+    leaky.refresh_from_db()
+    clean.refresh_from_db()
+    assert leaky.status == ItemStatus.DRAFT and "身份证号 1 处" in leaky.review_reason
+    assert "152502" not in leaky.latest_version.redacted_text
+    assert clean.status == ItemStatus.PUBLISHED and clean.scan_rules_version > 1
+    assert _actions_since(before).count(LedgerAction.DISCLOSURE_RESCANNED) == 1
+    # a second run finds nothing more to do
+    again = Entry.objects.count()
+    assert services.rescan_published(stale_only=True) == [] and Entry.objects.count() == again

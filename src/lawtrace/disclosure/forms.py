@@ -29,6 +29,11 @@ class ReviseForm(forms.Form):
     manual_terms = forms.CharField(
         label="人工遮蔽（每行一个词语，出现处一律遮蔽）", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    kept = forms.CharField(
+        label="确认可公开的内容（每行一项；仅限本机关电话、邮箱，或经核实不是个人信息的号码、词语）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     change_note = forms.CharField(label="变更说明", max_length=200, required=False)
     basis_changed = forms.BooleanField(label="因执法依据变更或职能调整而变化（IMD-10：7日内更新）", required=False)
 

@@ -85,6 +85,11 @@ class Item(models.Model):
     online_until = models.DateTimeField("公示期满时间", null=True, blank=True)
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     created_at = models.DateTimeField("起草时间")
+    # The last scan of the public text (services.rescan_published): with which redaction rules and which of the
+    # case's names (a salted digest); a finding sends the item back to review, with the reason shown here.
+    scan_rules_version = models.PositiveIntegerField("检测规则版本", default=0)
+    scan_facts = models.CharField("检测时的案件人员摘要", max_length=64, blank=True)
+    review_reason = models.CharField("退回审核的原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "公示信息"
@@ -118,6 +123,8 @@ class ItemVersion(models.Model):
     redacted_text = models.TextField("公开文本")
     spans = models.JSONField("遮蔽位置", default=list)
     manual_terms = models.JSONField("人工遮蔽词", default=list)
+    # What the publisher explicitly decided to publish although the detector flagged it (a hotline, a 单号).
+    kept = models.JSONField("确认可公开的内容", default=list, blank=True)
     data = models.JSONField("数据", default=dict, blank=True)  # annual report figures (public)
     change_note = models.CharField("变更说明", max_length=200, blank=True)
     basis_changed = models.BooleanField("因执法依据变更或职能调整而变化", default=False)

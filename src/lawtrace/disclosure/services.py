@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 
 from lawtrace import clock
 from lawtrace.cases.models import Case
@@ -27,7 +27,7 @@ from lawtrace.disclosure.models import (
     Withdrawal,
     WithdrawalCause,
 )
-from lawtrace.disclosure.redaction import Redacted, redact
+from lawtrace.disclosure.redaction import KEEPABLE, RULES_VERSION, Redacted, Span, redact
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.entry import commitment
@@ -55,9 +55,15 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def redaction_of(item: Item, text: str, manual_terms: Sequence[str] = ()) -> Redacted:
+def redaction_of(
+    item: Item,
+    text: str,
+    manual_terms: Sequence[str] = (),
+    kept: Sequence[str] = (),
+    facts: drafting.CaseFacts | None = None,
+) -> Redacted:
     """The item's text redacted with what its case knows and the rulebook's name display (IMD-8, PUB-MASK)."""
-    facts = drafting.case_facts(item.case)
+    facts = facts or drafting.case_facts(item.case)
     return redact(
         text,
         people=facts.people,
@@ -65,7 +71,62 @@ def redaction_of(item: Item, text: str, manual_terms: Sequence[str] = ()) -> Red
         known=facts.known,
         party_name=rules.party_name_display(item.organisation),
         terms=manual_terms,
+        kept=kept,
+        public_names=facts.public_names,
     )
+
+
+# -- what the detector still finds in a public text (IMD-8) -------------------------------------------------------
+
+
+def findings_in(item: Item, version: ItemVersion, facts: drafting.CaseFacts | None = None) -> list[Span]:
+    """What the detector, with today's rules and the case's names today, finds in the text the public would see —
+    the redacted title and text — apart from what the publisher explicitly kept. Empty for a version redacted with
+    the same rules and names; not empty for a long number flagged for a decision, a witness recorded since the
+    version was made, or a spelling an earlier rule missed."""
+    facts = facts or drafting.case_facts(item.case)
+    found: list[Span] = []
+    for text in (version.title, version.redacted_text):
+        found.extend(s for s in redaction_of(item, text, kept=version.kept, facts=facts).spans if s.kind != "manual")
+    return found
+
+
+def describe(findings: Sequence[Span]) -> str:
+    """身份证号 1 处、疑似个人号码（待确认） 2 处 — labels only, never the values (the message may be logged)."""
+    counts: dict[str, int] = {}
+    for span in findings:
+        counts[span.label] = counts.get(span.label, 0) + 1
+    return "、".join(f"{label} {n} 处" for label, n in counts.items())
+
+
+def _facts_digest(version: ItemVersion, facts: drafting.CaseFacts) -> str:
+    """A salted digest of what the redaction knew about the case: a change (a new witness) means a new scan."""
+    return commitment(
+        version.salt,
+        {
+            "people": sorted(f"{p.name}|{p.is_party}" for p in facts.people),
+            "addresses": sorted(facts.addresses),
+            "known": sorted(f"{v}|{k}" for v, k in facts.known),
+            "public": sorted(facts.public_names),
+        },
+    )
+
+
+def _stamp_scan(item: Item, version: ItemVersion, facts: drafting.CaseFacts) -> None:
+    item.scan_rules_version, item.scan_facts = RULES_VERSION, _facts_digest(version, facts)
+
+
+def check_kept(item: Item, kept: Sequence[str]) -> None:
+    """The publisher may keep a hotline, an e-mail address, a word the name detector mistook or a flagged number —
+    never a value holding an ID number, a card, a mobile, an address or a name the case knows (IMD-8)."""
+    facts = drafting.case_facts(item.case)
+    for n, value in enumerate(kept, start=1):
+        refused = [s for s in redaction_of(item, value, facts=facts).spans if s.kind not in KEEPABLE]
+        if refused:
+            raise Refused(
+                f"第{n}项“确认可公开的内容”含有{describe(refused).split(' ')[0]}，不能保留；个人信息一律遮蔽。",
+                rule="IMD-8",
+            )
 
 
 def _new_version(
@@ -75,13 +136,15 @@ def _new_version(
     title: str,
     text: str,
     manual_terms: Sequence[str] = (),
+    kept: Sequence[str] = (),
     change_note: str = "",
     basis_changed: bool = False,
     data: dict[str, object] | None = None,
 ) -> ItemVersion:
     number = (item.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    body = redaction_of(item, text, manual_terms)
-    public_title = redaction_of(item, title, manual_terms).text
+    kept = [k.strip() for k in kept if k.strip()]
+    body = redaction_of(item, text, manual_terms, kept)
+    public_title = redaction_of(item, title, manual_terms, kept).text
     version = ItemVersion(
         item=item,
         number=number,
@@ -91,6 +154,7 @@ def _new_version(
         redacted_text=body.text,
         spans=[s.to_dict() for s in body.spans],
         manual_terms=[t for t in manual_terms if t.strip()],
+        kept=kept,
         data=data or {},
         change_note=change_note,
         basis_changed=basis_changed,
@@ -98,7 +162,8 @@ def _new_version(
         created_at=clock.now(),
     )
     version.content_hash = commitment(
-        version.salt, {"title": title, "text": text, "redacted": body.text, "terms": version.manual_terms}
+        version.salt,
+        {"title": title, "text": text, "redacted": body.text, "terms": version.manual_terms, "kept": kept},
     )
     version.save()
     return version
@@ -126,7 +191,9 @@ def _withheld_reason(item: Item, facts: drafting.CaseFacts) -> str:
 
 def record_signed(*, record: Record, actor: User) -> Item | None:
     """Called by ``records.services.sign_record`` inside its transaction: a signed decision (or execution record, or
-    an inspection case's closing report) drafts its publication item; a signed correction of one revises it."""
+    an inspection case's closing report) drafts its publication item; a signed correction of one revises it. Any
+    signed record may name a new person (a witness): the case's public items are scanned again."""
+    rescan_published(case=record.case)
     kind = drafting.item_kind_for(record)
     if kind is None:
         return None
@@ -232,6 +299,7 @@ def revise_item(
     title: str | None = None,
     text: str | None = None,
     manual_terms: Sequence[str] | None = None,
+    kept: Sequence[str] | None = None,
     change_note: str = "",
     basis_changed: bool = False,
     system: bool = False,
@@ -250,6 +318,9 @@ def revise_item(
     )  # the stored title is already redacted: redacting is idempotent
     new_text = latest.text if text is None else text
     terms = list(latest.manual_terms) if manual_terms is None else list(manual_terms)
+    keep = list(latest.kept) if kept is None else [k.strip() for k in kept if k.strip()]
+    if kept is not None:
+        check_kept(item, keep)
     content_changed = text is not None and text != latest.text
     if not new_text.strip():
         raise Refused("内容不能为空。")
@@ -261,6 +332,7 @@ def revise_item(
         title=new_title,
         text=new_text,
         manual_terms=terms,
+        kept=keep,
         change_note=change_note,
         basis_changed=basis_changed,
         data=latest.data,
@@ -276,6 +348,7 @@ def revise_item(
         actor,
         version=version.number,
         content=version.content_hash,
+        kept=len(keep),
         basis_changed=basis_changed,
         due_at=_iso(item.due_at),
         rule=item.due_rule,
@@ -322,6 +395,15 @@ def publish_item(*, actor: User, item: Item, redaction_confirmed: bool) -> Item:
         raise Refused("请先核对遮蔽预览并提交审核。", rule="IMD-8")
     if not redaction_confirmed:
         raise Refused("请确认已核对遮蔽处理（个人隐私、商业秘密等已去除）后再公开。", rule="IMD-8")
+    facts = drafting.case_facts(item.case)
+    if found := findings_in(item, version, facts):
+        raise Refused(
+            f"检测到尚未处理的内容：{describe(found)}。请在“人工遮蔽”中遮蔽，或将确认可公开的内容填入"
+            "“确认可公开的内容”，保存新版本并提交后再公开。",
+            rule="IMD-8",
+        )
+    _stamp_scan(item, version, facts)
+    item.review_reason = ""
     now = clock.now()
     version.reviewed_by, version.published_at = actor, now
     version.save(update_fields=["reviewed_by", "published_at"])
@@ -581,3 +663,82 @@ def confirm_reaction_followed(*, actor: User, item: Item, note: str) -> Reaction
     check = ReactionCheck.objects.create(item=item, note=note, confirmed_by=actor, confirmed_at=clock.now())
     _ledger(LedgerAction.REACTION_CONFIRMED, item, actor, check=str(check.pk))
     return check
+
+
+# -- scanning published items again (IMD-8) ----------------------------------------------------------------------
+
+
+def _public_now() -> models.QuerySet[Item]:
+    """Items whose text the public can read: published, and withdrawn ones (their page stays with the notice)."""
+    return Item.objects.filter(
+        status__in=(ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN), published_version__isnull=False
+    ).select_related("organisation", "case", "published_version")
+
+
+@transaction.atomic
+def _rescan_one(item_pk: int, *, force: bool) -> bool:
+    """Scan one public item's text with today's rules and names; True when it had to be taken back."""
+    item = Item.objects.select_for_update(of=("self",)).select_related("organisation", "case").get(pk=item_pk)
+    version = item.published_version
+    if version is None or item.status not in (ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN):
+        return False
+    facts = drafting.case_facts(item.case)
+    digest = _facts_digest(version, facts)
+    if not force and item.scan_rules_version == RULES_VERSION and item.scan_facts == digest:
+        return False
+    found = findings_in(item, version, facts)
+    if not found:
+        item.scan_rules_version, item.scan_facts = RULES_VERSION, digest
+        item.save(update_fields=["scan_rules_version", "scan_facts"])
+        return False
+    # The original is redacted again under today's rules (the publisher's terms and kept values stay).
+    revised = _new_version(
+        item,
+        actor=None,
+        title=version.title,
+        text=version.text,
+        manual_terms=version.manual_terms,
+        kept=version.kept,
+        change_note="重新检测后重新遮蔽",
+        data=version.data,
+    )
+    now = clock.now()
+    reason = f"重新检测发现未遮蔽的内容（{describe(found)}），已撤下，待重新审核后公开"
+    if item.status == ItemStatus.PUBLISHED:
+        # Off the public site at once; back in the publisher's queue with a new due date (IMD-10).
+        item.status = ItemStatus.DRAFT
+        _set_due(item, now)
+    else:
+        # A withdrawn item cannot go back to review: its page shows the text redacted again, straight away.
+        revised.published_at = now
+        revised.save(update_fields=["published_at"])
+        item.published_version = revised
+        reason = f"重新检测发现未遮蔽的内容（{describe(found)}），已按现行规则重新遮蔽"
+    item.review_reason = reason[:200]
+    _stamp_scan(item, revised, facts)
+    item.save()
+    _ledger(
+        LedgerAction.DISCLOSURE_RESCANNED,
+        item,
+        None,
+        version=revised.number,
+        content=revised.content_hash,
+        findings={span.kind.value: sum(1 for s in found if s.kind == span.kind) for span in found},
+        rules=RULES_VERSION,
+        status=item.status,
+    )
+    return True
+
+
+def rescan_published(*, case: Case | None = None, stale_only: bool = False, force: bool = False) -> list[int]:
+    """Scan again every item the public can read, when the redaction rules changed since its last scan
+    (``RULES_VERSION``) or the case's names did (a witness recorded after publication). An item in which the
+    detector now finds something leaves the public site and goes back to the publisher's queue (a withdrawn item
+    is redacted again in place); each such change is one ledger entry. ``stale_only``: only items scanned under
+    older rules (cheap: ``lawtrace periodic``). Returns the ids of the items taken back."""
+    items = _public_now()
+    if case is not None:
+        items = items.filter(case=case)
+    if stale_only:
+        items = items.exclude(scan_rules_version=RULES_VERSION)
+    return [pk for pk in items.values_list("pk", flat=True) if _rescan_one(pk, force=force)]

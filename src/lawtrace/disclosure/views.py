@@ -95,8 +95,13 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_publish": may_publish,
             "may_review": services.may_review(user, item),
             "revise_form": forms.ReviseForm(
-                initial={"text": version.text, "manual_terms": "\n".join(version.manual_terms)}
+                initial={
+                    "text": version.text,
+                    "manual_terms": "\n".join(version.manual_terms),
+                    "kept": "\n".join(version.kept),
+                }
             ),
+            "findings": services.findings_in(item, version) if version.published_at is None else [],
             "publish_form": forms.PublishForm(),
             "withhold_form": forms.WithholdForm(),
             "cause_form": forms.WithdrawalCauseForm(),
@@ -139,6 +144,7 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
             item=item,
             text=data["text"].replace("\r\n", "\n"),
             manual_terms=[t.strip() for t in data["manual_terms"].splitlines() if t.strip()],
+            kept=[t.strip() for t in data["kept"].splitlines() if t.strip()],
             change_note=data["change_note"],
             basis_changed=data["basis_changed"],
         )

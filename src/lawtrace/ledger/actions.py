@@ -79,6 +79,7 @@ class LedgerAction(models.TextChoices):
     DISCLOSURE_WITHHELD = "disclosure.withheld", "不予公示"
     DISCLOSURE_WITHDRAWAL_REGISTERED = "disclosure.withdrawal_registered", "登记应撤回的公示信息"
     DISCLOSURE_WITHDRAWN = "disclosure.withdrawn", "撤回公示信息"
+    DISCLOSURE_RESCANNED = "disclosure.rescanned", "重新检测已公开信息，发现未遮蔽内容"
     CORRECTION_RECEIVED = "disclosure.correction_received", "收到更正申请"
     CORRECTION_ANSWERED = "disclosure.correction_answered", "处理更正申请"
     REACTION_CONFIRMED = "disclosure.reaction_confirmed", "确认舆情跟踪"

@@ -1,7 +1,8 @@
 """``lawtrace periodic``: do whatever periodic work is due, idempotently. Production runs it every minute (cron or a
 systemd timer); ``lawtrace run`` runs it in a loop beside the web server. Today: sign a checkpoint for every log that
 grew since its last one, refresh the compliance projection of open cases, remove abandoned evidence uploads and
-re-check the stored evidence files that are due for a fixity check.
+re-check the stored evidence files that are due for a fixity check, and scan again the public items published
+under older redaction rules.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from lawtrace.cases.compliance import rebuild_all
+        from lawtrace.disclosure.services import rescan_published
         from lawtrace.evidence import tasks as evidence
 
         made = make_checkpoints()
         refreshed = rebuild_all(open_only=True)  # time alone turns a due item overdue; one transaction per chunk
         removed = evidence.cleanup_uploads()
         checked, failed = evidence.check_fixity()
+        taken_back = rescan_published(stale_only=True)  # public items scanned under older redaction rules
         self.stdout.write(
             f"签署检查点 {len(made)} 个；刷新合规结论 {refreshed} 个案件；"
-            f"清理未完成上传 {removed} 个；校验音像文件 {checked} 个（不符 {failed} 个）"
+            f"清理未完成上传 {removed} 个；校验音像文件 {checked} 个（不符 {failed} 个）；"
+            f"重新检测后撤下公示信息 {len(taken_back)} 条"
         )
