@@ -14,6 +14,12 @@ Variables (all optional; the defaults run the demo on one machine):
   ``LAWTRACE_CACHE_PREFIX`` (default ``lawtrace``) prefixes its keys, for a Redis shared with other deployments.
 - ``LAWTRACE_DEBUG``, ``LAWTRACE_ALLOWED_HOSTS``, ``LAWTRACE_HOST`` (the deployment's host name, used in ledger
   origins), ``LAWTRACE_CSRF_TRUSTED_ORIGINS``.
+- ``LAWTRACE_SECURE_COOKIES=true`` (production, HTTPS): secure cookies, HTTPS redirect and HSTS
+  (``LAWTRACE_HSTS_SECONDS``, default one year; ``LAWTRACE_HSTS_PRELOAD``, default false).
+- Behind a load balancer or reverse proxy: ``LAWTRACE_PROXY_SSL_HEADER`` (e.g. ``X-Forwarded-Proto``: the header
+  in which the proxy says the client used HTTPS) and ``LAWTRACE_TRUSTED_PROXIES`` (the proxies' addresses or
+  networks, comma-separated, e.g. ``10.0.0.0/24``: the client address is then read from ``X-Forwarded-For``,
+  see ``lawtrace/security.py``). Leave both unset when clients connect directly: the headers could be forged.
 """
 
 from __future__ import annotations
@@ -65,6 +71,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_bootstrap5",
     "axes",
+    "csp",
+    "ninja",  # its Swagger UI from our own static files (no CDN): /api/docs
     "lawtrace.orgs",
     "lawtrace.ledger",
     "lawtrace.rulebook",
@@ -76,13 +84,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lawtrace.security.ClientAddressMiddleware",  # first: everything after it sees the client's own address
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lawtrace.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -210,6 +221,37 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("LAWTRACE_SECURE_COOKIES",
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if SESSION_COOKIE_SECURE:  # production over HTTPS: plain HTTP is redirected and browsers remember to use HTTPS
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("LAWTRACE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("LAWTRACE_HSTS_PRELOAD", default=False)
+# The proxy's header saying the client used HTTPS (without it, behind the load balancer every request looks like
+# plain HTTP: redirect loops, and CSRF refuses every POST against the https:// origin).
+if proxy_ssl_header := env.str("LAWTRACE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+# The proxies whose X-Forwarded-For is believed (lawtrace/security.py): the rate limit, the sign-in records and axes
+# then count the client, not the balancer.
+LAWTRACE_TRUSTED_PROXIES = env.list("LAWTRACE_TRUSTED_PROXIES", default=[])
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and media only from this site — every script and style
+# is a static file (no inline script or style attribute in any template); nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Lockout: 5 failed sign-ins for one account lock it for 30 minutes. Counted per account (not per address), since
 # officers often share one office network address.
@@ -218,7 +260,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LAWTRACE_LOCKOUT_MINUTES", defaul
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes warns that per-account counting lets an attacker rotate addresses; that is the point here: the account is
 # what we protect, and a lockout per address would lock a whole bureau out behind one NAT.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # HSTS preloading is a commitment the deployment's owner makes at hstspreload.org (LAWTRACE_HSTS_PRELOAD=true);
+    # it cannot be undone quickly, so it is not a default.
+    "security.W021",
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Our own sign-in records (orgs.SignInRecord) are the audit trail; axes keeps only its failure counters, which hold
@@ -226,6 +273,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# axes reads the same client address as the rest (REMOTE_ADDR, rewritten only for trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "lawtrace.security.client_address"
 
 # --- Internationalisation ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

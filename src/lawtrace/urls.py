@@ -22,3 +22,9 @@ urlpatterns = [
     path("", include("lawtrace.evidence.urls")),
     path("", include("lawtrace.rulebook.urls")),
 ]
+
+# The error pages in Chinese, leading back to the portal or the workbench (lawtrace/error_views.py).
+handler400 = "lawtrace.error_views.bad_request"
+handler403 = "lawtrace.error_views.permission_denied"
+handler404 = "lawtrace.error_views.page_not_found"
+handler500 = "lawtrace.error_views.server_error"

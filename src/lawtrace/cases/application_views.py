@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from lawtrace import params
 from lawtrace.cases import applications, forms
 from lawtrace.cases.models import Application
 from lawtrace.errors import Refused
@@ -29,11 +30,11 @@ def visible_applications(user: User) -> QuerySet[Application]:
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     found = visible_applications(_user(request))
-    if q := request.GET.get("q", "").strip():
+    if q := params.text(request.GET, "q", label="关键词"):
         found = found.filter(Q(number__icontains=q) | Q(applicant__icontains=q) | Q(matter__icontains=q))
-    if status := request.GET.get("status", ""):
+    if status := params.choice(request.GET, "status", Application.Status.values, label="状态"):
         found = found.filter(status=status)
-    page = Paginator(found.order_by("-received_at"), 20).get_page(request.GET.get("page"))
+    page = Paginator(found.order_by("-received_at"), 20).get_page(params.page_number(request.GET))
     context = {"page": page, "q": q, "status": status, "statuses": Application.Status.choices}
     return render(request, "cases/application_list.html", context)
 

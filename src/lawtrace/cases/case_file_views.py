@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lawtrace import params
 from lawtrace.cases import selectors, services
 from lawtrace.cases.case_file import table_of_contents
 from lawtrace.cases.models import Case, Party
@@ -158,9 +159,10 @@ def access_decision(request: HttpRequest, pk: int, request_pk: int) -> HttpRespo
 @require_POST
 @login_required
 def reading(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    ids = [params.integer(i, label="文书编号", minimum=1) for i in request.POST.getlist("records") if i.strip()]
+
     def act(case: Case) -> object:
         asked = get_object_or_404(AccessRequest.objects.filter(case=case), pk=request_pk)
-        ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
         shown = list(Record.objects.filter(case=case, pk__in=ids))
         return access.record_reading(actor=_user(request), request=asked, records=shown)
 

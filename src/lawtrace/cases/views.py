@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from lawtrace import params as parse
 from lawtrace.cases import forms, selectors, services
 from lawtrace.cases.compliance import evaluate
 from lawtrace.cases.gates import next_step
@@ -77,8 +78,10 @@ def compliance_dashboard(request: HttpRequest) -> HttpResponse:
     organisations = organisations_where(_user(request), Action.SUPERVISE)
     if not organisations.exists():
         raise PermissionDenied("只有监督人员可以查看合规监督。")
-    order = "number" if request.GET.get("order") == "number" else "score"
-    scores = Paginator(selectors.case_review_scores(organisations, order=order), 20).get_page(request.GET.get("page"))
+    order = parse.choice(request.GET, "order", ["number", "score"], label="排序") or "score"
+    scores = Paginator(selectors.case_review_scores(organisations, order=order), 20).get_page(
+        parse.page_number(request.GET)
+    )
     context = {
         "by_rule": selectors.compliance_counts(organisations, "rule_id"),
         "by_org": selectors.compliance_counts(organisations, "organisation__name"),
@@ -92,19 +95,31 @@ def compliance_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "case_type", "phase", "status", "handler", "from", "to")}
+    get = request.GET
+    opened_from = parse.optional_date(get, "from", label="立案日期（起）")
+    opened_to = parse.optional_date(get, "to", label="立案日期（止）")
+    params = {
+        "q": parse.text(get, "q", label="关键词"),
+        "case_type": parse.choice(get, "case_type", CaseType.values, label="案件类型"),
+        "phase": parse.choice(get, "phase", Phase.values, label="环节"),
+        "status": parse.choice(get, "status", CaseStatus.values, label="状态"),
+        "handler": parse.text(get, "handler", label="承办人", max_length=50),
+        "from": opened_from.isoformat() if opened_from else "",
+        "to": opened_to.isoformat() if opened_to else "",
+    }
+    mine = parse.choice(get, "mine", ["1"], label="我的案件") == "1"
     cases = selectors.search_cases(
         _user(request),
         q=params["q"],
         case_type=params["case_type"],
         phase=params["phase"],
         status=params["status"],
-        mine=request.GET.get("mine") == "1",
+        mine=mine,
         handler=params["handler"],
         opened_from=params["from"],
         opened_to=params["to"],
     )
-    page = Paginator(cases.prefetch_related("parties", "handlers__user"), 20).get_page(request.GET.get("page"))
+    page = Paginator(cases.prefetch_related("parties", "handlers__user"), 20).get_page(parse.page_number(get))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -113,7 +128,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "params": params,
-            "mine": request.GET.get("mine") == "1",
+            "mine": mine,
             "query": query.urlencode(),
             "case_types": CaseType.choices,
             "phases": Phase.choices,
@@ -135,9 +150,9 @@ def register_case(request: HttpRequest) -> HttpResponse:
         messages.error(request, "只有执法人员可以立案登记。")
         return redirect("case_list")
     complaint = application = None
-    if complaint_id := request.GET.get("complaint") or request.POST.get("complaint"):
+    if complaint_id := parse.first_id([request.GET, request.POST], "complaint", label="投诉举报"):
         complaint = get_object_or_404(selectors.visible_complaints(user), pk=complaint_id)
-    if application_id := request.GET.get("application") or request.POST.get("application"):
+    if application_id := parse.first_id([request.GET, request.POST], "application", label="申请"):
         from lawtrace.cases.application_views import visible_applications
 
         application = get_object_or_404(visible_applications(user), pk=application_id)
@@ -319,9 +334,9 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     complaints = selectors.visible_complaints(user)
-    if q := request.GET.get("q", "").strip():
+    if q := parse.text(request.GET, "q", label="关键词"):
         complaints = complaints.filter(subject__icontains=q) | complaints.filter(number__icontains=q)
-    page = Paginator(complaints.order_by("-received_at"), 20).get_page(request.GET.get("page"))
+    page = Paginator(complaints.order_by("-received_at"), 20).get_page(parse.page_number(request.GET))
     return render(request, "cases/complaint_list.html", {"page": page, "q": q})
 
 

@@ -65,10 +65,31 @@ def summary_text(data: dict[str, object]) -> str:
     )
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): text starting with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _GuardedWriter:
+    """A ``csv.writer`` whose every text cell goes through :func:`csv_cell`."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+
 def as_csv(data: dict[str, object]) -> str:
-    """One row per figure (项目, 数值), the months and case types spelled out."""
+    """One row per figure (项目, 数值), the months and case types spelled out; no cell can run as a formula."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _GuardedWriter(out)
     writer.writerow(["项目", "数值"])
     writer.writerow(["年度", data["year"]])
     writer.writerow(["机关", data["organisation"]])

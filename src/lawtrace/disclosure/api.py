@@ -9,14 +9,30 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from lawtrace import params
 from lawtrace.disclosure import selectors
-from lawtrace.disclosure.models import Item
+from lawtrace.disclosure.models import Item, ItemKind
 from lawtrace.orgs.models import Organisation
 
 router = Router(tags=["公示开放数据"])
+
+# The open-data list: 100 items a request unless asked for more, at most 1,000; an offset no larger than 2^53 − 1.
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """``limit`` 1–1000 and ``offset`` 0 … 2^53 − 1: a larger number is a 400, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每次最多返回的条数（1–1000）")
+        offset: int = Field(0, ge=0, le=params.MAX_INTEGER, description="跳过的条数")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)  # type: ignore[arg-type]
 
 
 class OrganisationOut(Schema):
@@ -104,7 +120,7 @@ def organisations(request: HttpRequest) -> list[OrganisationOut]:
 
 
 @router.get("/organisations/{org_id}/officers", response=list[OfficerOut], summary="执法人员资格清单（IMD-4）")
-def officers(request: HttpRequest, org_id: int) -> list[OfficerOut]:
+def officers(request: HttpRequest, org_id: int = Path(..., ge=1, le=params.MAX_INTEGER)) -> list[OfficerOut]:
     org = Organisation.objects.filter(pk=org_id, is_active=True).first()
     if org is None:
         raise Http404
@@ -121,19 +137,29 @@ def officers(request: HttpRequest, org_id: int) -> list[OfficerOut]:
 
 
 @router.get("/items", response=list[ItemOut], summary="公示信息（已公开、在公示期内）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def items(
-    request: HttpRequest, q: str = "", kind: str = "", year: str = "", org: int | None = None, tree: bool = False
+    request: HttpRequest,
+    q: str = "",
+    kind: str = "",
+    year: str = "",
+    org: str = "",
+    tree: bool = False,
 ) -> QuerySet[Item]:
-    organisation = Organisation.objects.filter(pk=org, is_active=True).first() if org else None
+    query = {"q": q, "kind": kind, "year": year, "org": org}
+    org_id = params.optional_id(query, "org", label="机关")
+    organisation = Organisation.objects.filter(pk=org_id, is_active=True).first() if org_id else None
     found = selectors.search_public(
-        selectors.public_items(organisation, hierarchy=tree), q=q[:50], kind=kind, year=year
+        selectors.public_items(organisation, hierarchy=tree),
+        q=params.text(query, "q", label="关键词", max_length=50),
+        kind=params.choice(query, "kind", ItemKind.values, label="类别"),
+        year=params.optional_year(query),
     )
     return found.order_by("-first_published_at", "-pk")
 
 
 @router.get("/items/{item_id}", response=ItemOut, summary="一条公示信息")
-def item(request: HttpRequest, item_id: int) -> Item:
+def item(request: HttpRequest, item_id: int = Path(..., ge=1, le=params.MAX_INTEGER)) -> Item:
     found = selectors.public_item(item_id)
     if found is None:
         raise Http404

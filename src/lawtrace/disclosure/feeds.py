@@ -7,9 +7,11 @@ from datetime import datetime
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from lawtrace import params
 from lawtrace.disclosure import selectors
 from lawtrace.disclosure.models import Item
 from lawtrace.orgs.models import Organisation
@@ -21,8 +23,8 @@ class PublicFeed(Feed):  # type: ignore[type-arg]
     subtitle = "医疗保障行政执法公示信息（事前公开、事后公示、撤回说明）"
 
     def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> Organisation | None:
-        org = request.GET.get("org", "")
-        return Organisation.objects.filter(pk=int(org), is_active=True).first() if org.isdigit() else None
+        org = params.optional_id(request.GET, "org", label="机关")
+        return Organisation.objects.filter(pk=org, is_active=True).first() if org else None
 
     def link(self, obj: Organisation | None) -> str:
         return reverse("disclosure_public_decisions") + (f"?org={obj.pk}&scope=tree" if obj else "")
@@ -35,8 +37,10 @@ class PublicFeed(Feed):  # type: ignore[type-arg]
         return f"{item.organisation.name}｜{item.get_kind_display()}｜{version.title if version else ''}"
 
     def item_description(self, item: Item) -> str:
+        """Atom's ``<summary type="html">`` is HTML: the text is escaped here (the XML writer escapes it once more),
+        so a reader shows ``<b>`` typed in a decision as text and never runs it; line breaks become ``<br>``."""
         version = item.published_version
-        return version.redacted_text if version else ""
+        return str(linebreaksbr(version.redacted_text, autoescape=True)) if version else ""
 
     def item_link(self, item: Item) -> str:
         return reverse("disclosure_public_item", args=[item.pk])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from lawtrace.disclosure.models import BeforeCategory, CorrectionResult, WithdrawalCause
+from lawtrace.forms import BoundedForm
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(BoundedForm):
     requester = forms.CharField(label="姓名或名称", max_length=100)
     contact = forms.CharField(label="联系方式（电话或电子邮箱，仅用于答复，不公开）", max_length=100)
     content = forms.CharField(label="更正要求及理由", widget=forms.Textarea(attrs={"rows": 5}), max_length=2000)
@@ -18,13 +19,13 @@ class CorrectionForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-class BeforeItemForm(forms.Form):
+class BeforeItemForm(BoundedForm):
     category = forms.ChoiceField(label="事项", choices=BeforeCategory.choices)
     title = forms.CharField(label="标题", max_length=200)
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 10}))
 
 
-class ReviseForm(forms.Form):
+class ReviseForm(BoundedForm):
     text = forms.CharField(label="内容（原文）", widget=forms.Textarea(attrs={"rows": 10}))
     manual_terms = forms.CharField(
         label="人工遮蔽（每行一个词语，出现处一律遮蔽）", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -38,32 +39,32 @@ class ReviseForm(forms.Form):
     basis_changed = forms.BooleanField(label="因执法依据变更或职能调整而变化（IMD-10：7日内更新）", required=False)
 
 
-class PublishForm(forms.Form):
+class PublishForm(BoundedForm):
     redaction_confirmed = forms.BooleanField(
         label="已核对遮蔽预览：身份证号、联系方式、银行账号、详细地址、健康信息和当事人以外的自然人姓名均已去除（IMD-8）",
         required=False,
     )
 
 
-class WithholdForm(forms.Form):
+class WithholdForm(BoundedForm):
     reason = forms.CharField(label="不予公示的理由（涉及国家秘密、商业秘密、国家安全等）", max_length=200)
 
 
-class WithdrawalCauseForm(forms.Form):
+class WithdrawalCauseForm(BoundedForm):
     cause = forms.ChoiceField(label="撤回原因", choices=WithdrawalCause.choices)
     cause_occurred_at = forms.DateTimeField(
         label="前述情况出现时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(BoundedForm):
     explanation = forms.CharField(label="公开说明的理由", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(BoundedForm):
     verification = forms.CharField(label="核实情况", widget=forms.Textarea(attrs={"rows": 4}))
     result = forms.ChoiceField(label="处理结果", choices=CorrectionResult.choices)
 
 
-class ReactionForm(forms.Form):
+class ReactionForm(BoundedForm):
     note = forms.CharField(label="舆情跟踪与回应情况（IMD-12）", widget=forms.Textarea(attrs={"rows": 3}))

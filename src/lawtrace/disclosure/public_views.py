@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 from django_ratelimit.core import is_ratelimited
 
+from lawtrace import params
 from lawtrace.cases.models import PHASE_ORDER, Phase
 from lawtrace.disclosure import rules, selectors, services
 from lawtrace.disclosure.forms import CorrectionForm
@@ -98,18 +99,16 @@ def decisions(request: HttpRequest) -> HttpResponse:
     """事后公示 (IMD-7): search and filter by kind, year and organisation; an organisation's own, or its whole
     hierarchy (``scope=tree``, IMD-9)."""
     get = request.GET
-    org = None
-    if get.get("org", "").isdigit():
-        org = Organisation.objects.filter(pk=int(get["org"]), is_active=True).first()
-    items = selectors.public_items(org, hierarchy=get.get("scope") == "tree")
-    items = selectors.after_items(
-        selectors.search_public(
-            items, q=get.get("q", "").strip()[:50], kind=get.get("kind", ""), year=get.get("year", "")
-        )
-    )
-    searching = bool(get.get("q", "").strip())
-    paginator = CappedPaginator(items, PAGE_SIZE, SEARCH_COUNT_CAP) if searching else Paginator(items, PAGE_SIZE)
-    page = paginator.get_page(get.get("page"))
+    org_id = params.optional_id(get, "org", label="机关")
+    org = Organisation.objects.filter(pk=org_id, is_active=True).first() if org_id else None
+    q = params.text(get, "q", label="关键词", max_length=50)
+    kind = params.choice(get, "kind", ItemKind.values, label="类别")
+    year = params.optional_year(get)
+    scope = params.choice(get, "scope", ["tree"], label="范围")
+    items = selectors.public_items(org, hierarchy=scope == "tree")
+    items = selectors.after_items(selectors.search_public(items, q=q, kind=kind, year=year))
+    paginator = CappedPaginator(items, PAGE_SIZE, SEARCH_COUNT_CAP) if q else Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(params.page_number(get))
     query = get.copy()
     query.pop("page", None)
     this_year = timezone.localdate().year
@@ -123,10 +122,10 @@ def decisions(request: HttpRequest) -> HttpResponse:
             "kinds": [(k.value, k.label) for k in AFTER_KINDS],
             "years": list(range(this_year, this_year - 5, -1)),
             "query": query.urlencode(),
-            "q": get.get("q", ""),
-            "kind": get.get("kind", ""),
-            "year": get.get("year", ""),
-            "scope": get.get("scope", ""),
+            "q": q,
+            "kind": kind,
+            "year": str(year or ""),
+            "scope": scope,
         },
     )
 

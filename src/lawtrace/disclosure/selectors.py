@@ -51,9 +51,10 @@ def public_item(pk: int) -> Item | None:
 
 
 def search_public(
-    items: QuerySet[Item], *, q: str = "", kind: str = "", year: str = "", organisation: str = ""
+    items: QuerySet[Item], *, q: str = "", kind: str = "", year: int | None = None, organisation: int | None = None
 ) -> QuerySet[Item]:
-    """Search in the public title, parties as published and text; filter by kind, year and organisation."""
+    """Search in the public title, parties as published and text; filter by kind, year and organisation (the
+    parameters already read by ``lawtrace.params``)."""
     if q:
         items = items.filter(
             Q(published_version__title__icontains=q)
@@ -62,10 +63,10 @@ def search_public(
         )
     if kind in ItemKind.values:
         items = items.filter(kind=kind)
-    if year.isdigit():
-        items = items.filter(first_published_at__year=int(year))
-    if organisation.isdigit():
-        items = items.filter(organisation_id=int(organisation))
+    if year is not None:
+        items = items.filter(first_published_at__year=year)
+    if organisation is not None:
+        items = items.filter(organisation_id=organisation)
     return items
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lawtrace import params
 from lawtrace.disclosure import forms, selectors, services
 from lawtrace.disclosure.models import (
     CorrectionRequest,
@@ -224,10 +225,8 @@ def new_before_item(request: HttpRequest) -> HttpResponse:
     organisations = organisations_where(user, Action.PUBLISH)
     form = forms.BeforeItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        chosen = request.POST.get("organisation", "")
-        organisation = (organisations.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or (
-            organisations.first()
-        )
+        chosen = params.optional_id(request.POST, "organisation", label="机关")
+        organisation = (organisations.filter(pk=chosen).first() if chosen else None) or organisations.first()
         if organisation is None:
             messages.error(request, "您没有“信息公示”的权限（需要：公示管理员）。")
         else:

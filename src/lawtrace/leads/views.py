@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lawtrace import clock
+from lawtrace import clock, params
 from lawtrace.errors import Refused
 from lawtrace.leads import forms, selectors, services
 from lawtrace.leads.models import Lead, LeadStatus
@@ -34,8 +34,9 @@ def _home_organisation(user: User) -> Organisation | None:
 @login_required
 def lead_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
-    page = Paginator(selectors.search_leads(user, q=q, status=status), 20).get_page(request.GET.get("page"))
+    q = params.text(request.GET, "q", label="关键词")
+    status = params.choice(request.GET, "status", LeadStatus.values, label="状态")
+    page = Paginator(selectors.search_leads(user, q=q, status=status), 20).get_page(params.page_number(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

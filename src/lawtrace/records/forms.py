@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lawtrace.cases.models import Case
-from lawtrace.forms import widget_class
+from lawtrace.forms import BoundedForm, bound_field, widget_class
 from lawtrace.orgs.models import User
 from lawtrace.rulebook.schema import FieldSpec, FieldType, RecordKind, ServiceMode
 
@@ -82,7 +82,7 @@ def _field(spec: FieldSpec, required: bool, case: Case, name: str = "") -> forms
     return forms.CharField(label=label, required=required, max_length=500, help_text=help_text)
 
 
-class RecordForm(forms.Form):
+class RecordForm(BoundedForm):
     occurred_at = forms.DateTimeField(
         label="发生时间",
         initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
@@ -107,7 +107,8 @@ class RecordForm(forms.Form):
             self.fields.pop("document_number", None)
         if modes and "mode" in spec.fields:
             self._add_mode_fields(modes, case)
-        for field in self.fields.values():
+        for field in self.fields.values():  # the rulebook's fields are added here, after BoundedForm bounded its own
+            bound_field(field)
             field.widget.attrs.setdefault("class", widget_class(field.widget))
 
     def _add_mode_fields(self, modes: Mapping[str, ServiceMode], case: Case) -> None:
@@ -173,6 +174,6 @@ def display(spec: FieldSpec | None, value: Any, case: Case) -> str:
     if kind is FieldType.DATETIME:
         try:
             return f"{timezone.localtime(datetime.fromisoformat(value)):%Y-%m-%d %H:%M}"
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # a stored 0001-01-01 shows as written, the page still opens
             return str(value)
     return str(value)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from lawtrace import params
 from lawtrace.cases.selectors import visible_cases
 from lawtrace.errors import Refused
 from lawtrace.orgs.models import User
@@ -25,7 +26,7 @@ def _user(request: HttpRequest) -> User:
 def new_record(request: HttpRequest, case_pk: int, kind: str) -> HttpResponse:
     case = get_object_or_404(visible_cases(_user(request)), pk=case_pk)
     corrects = None
-    if original := request.GET.get("corrects") or request.POST.get("corrects"):
+    if original := params.first_id([request.GET, request.POST], "corrects", label="被更正的文书"):
         corrects = get_object_or_404(Record.objects.filter(case=case, kind=kind), pk=original)
     try:
         spec = services.record_kind(case, kind)
