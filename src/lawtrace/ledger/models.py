@@ -33,6 +33,9 @@ class Entry(models.Model):
     seq = models.BigIntegerField("序号")
     data = models.BinaryField("规范字节")
     leaf_hash = models.BinaryField("叶哈希", max_length=32)
+    # Entry MAC v1 (keys.entry_mac): key id ‖ HMAC-SHA256 by a key in the key folder, so the unsigned tail cannot be
+    # forged with database access alone. Empty only for entries made before v1, which migration 0004 checkpointed.
+    mac = models.BinaryField("认证码", max_length=36, null=True, blank=True)
     # Indexes for queries, copied from ``data`` at append time.
     time = models.DateTimeField("记账时间")
     # Not a database-level choice list: new actions join the vocabulary (LedgerAction) without a migration.

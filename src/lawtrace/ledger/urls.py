@@ -5,4 +5,5 @@ from lawtrace.ledger import views
 urlpatterns = [
     path("supervision/ledger/", views.status, name="ledger_status"),
     path("supervision/ledger/verify/", views.verify_now, name="ledger_verify_now"),
+    path("gongshi/ledger/<str:code>/keys.txt", views.public_keys, name="ledger_public_keys"),
 ]

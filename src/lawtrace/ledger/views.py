@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,16 @@ def _supervised(request: HttpRequest):  # type: ignore[no-untyped-def]
     if not organisations.exists():
         raise PermissionDenied("只有监督人员可以查看台账状态。")
     return organisations
+
+
+def public_keys(request: HttpRequest, code: str) -> HttpResponse:
+    """An organisation's published verifier keys (public, plain text): what offline verifiers pass as ``--key``."""
+    from lawtrace.ledger import keys
+
+    log = next((g for g in Log.objects.select_related("organisation") if g.organisation.code == code), None)
+    if log is None:
+        raise Http404("没有该组织的台账")
+    return HttpResponse(keys.published_key_file(log.origin), content_type="text/plain; charset=utf-8")
 
 
 @login_required

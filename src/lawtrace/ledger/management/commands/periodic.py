@@ -20,7 +20,8 @@ class Command(BaseCommand):
         from lawtrace.cases.compliance import rebuild_all
         from lawtrace.evidence import tasks as evidence
 
-        made = make_checkpoints()
+        refused: list[str] = []
+        made = make_checkpoints(refused)
         refreshed = rebuild_all(open_only=True)  # time alone turns a due item overdue; one transaction per chunk
         removed = evidence.cleanup_uploads()
         checked, failed = evidence.check_fixity()
@@ -28,3 +29,5 @@ class Command(BaseCommand):
             f"签署检查点 {len(made)} 个；刷新合规结论 {refreshed} 个案件；"
             f"清理未完成上传 {removed} 个；校验音像文件 {checked} 个（不符 {failed} 个）"
         )
+        for refusal in refused:
+            self.stderr.write(refusal)
