@@ -78,6 +78,27 @@ class Checkpoint(models.Model):
         return f"{self.log.origin} @{self.size}"
 
 
+class Cosignature(models.Model):
+    """A witness's C2SP tlog-cosignature of one checkpoint (the parent organisation's, ``witness.py``)."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField("见证方", max_length=200)
+    key_id = models.CharField("密钥标识", max_length=8)
+    time = models.DateTimeField("见证时间")
+    line = models.TextField("签名行")
+
+    class Meta:
+        verbose_name = "见证签名"
+        verbose_name_plural = "见证签名"
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness", "key_id"], name="ledger_cosignature_unique")
+        ]
+        ordering = ["-time"]
+
+    def __str__(self) -> str:
+        return f"{self.witness} @{self.checkpoint.size}"
+
+
 class Verification(models.Model):
     """The outcome of one run of ``lawtrace ledger verify`` (shown on the supervisor's ledger page)."""
 

@@ -36,6 +36,43 @@ def public_keys(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponse(keys.published_key_file(log.origin), content_type="text/plain; charset=utf-8")
 
 
+def _public_log(code: str) -> Log:
+    log = next((g for g in Log.objects.select_related("organisation") if g.organisation.code == code), None)
+    if log is None:
+        raise Http404("没有该组织的台账")
+    return log
+
+
+def public_checkpoint(request: HttpRequest, code: str) -> HttpResponse:
+    """The organisation's latest cosigned checkpoint, C2SP signed-note text (what ``ledger monitor`` reads)."""
+    from lawtrace.ledger.witnessing import published_checkpoint
+
+    text = published_checkpoint(_public_log(code))
+    if text is None:
+        raise Http404("该台账尚无检查点")
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+def public_consistency(request: HttpRequest, code: str) -> HttpResponse:
+    """The RFC 6962 consistency proof between two signed sizes, one base64 hash a line."""
+    import base64
+
+    from lawtrace.ledger import merkle
+    from lawtrace.ledger.services import leaf_hashes
+
+    log = _public_log(code)
+    try:
+        old, new = int(request.GET["old"]), int(request.GET["new"])
+    except (KeyError, ValueError):
+        return HttpResponse("需要 old 和 new 两个整数参数\n", status=400, content_type="text/plain; charset=utf-8")
+    if not (0 < old <= new and log.checkpoints.filter(size=new).exists()):
+        return HttpResponse("没有该大小的签名检查点\n", status=404, content_type="text/plain; charset=utf-8")
+    proof = merkle.consistency_proof(leaf_hashes(log, new), old, new)
+    return HttpResponse(
+        "".join(base64.b64encode(h).decode() + "\n" for h in proof), content_type="text/plain; charset=utf-8"
+    )
+
+
 @login_required
 def status(request: HttpRequest) -> HttpResponse:
     statuses = selectors.log_statuses(_supervised(request))

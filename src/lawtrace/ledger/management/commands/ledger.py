@@ -1,4 +1,4 @@
-"""``lawtrace ledger verify|proof|verify-proof|keys|checkpoint|rotate-key``."""
+"""``lawtrace ledger verify|proof|verify-proof|keys|checkpoint|rotate-key|witness|monitor``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ class Command(BaseCommand):
         export.add_argument("--log", help="组织代码（默认：托管组织）")
         export.add_argument("-o", "--output", help="输出文件（默认：标准输出）")
         sub.add_parser("checkpoint", help="为有新条目的日志签署检查点")
+        witness = sub.add_parser("witness", help="把日志的最新检查点连同一致性证明交见证方联署")
+        witness.add_argument("url", help="见证方地址，如 http://127.0.0.1:8091")
+        witness.add_argument("--witness-key", required=True, help="见证方公钥（C2SP 验证公钥，或含它的文件）")
+        witness.add_argument("--log", help="组织代码（默认：托管组织）")
+        monitor = sub.add_parser("monitor", help="从外部读取公布的检查点，记住所见，发现不一致即报告")
+        monitor.add_argument("url", help="公布的检查点地址，如 https://…/gongshi/ledger/<组织代码>/checkpoint.txt")
+        monitor.add_argument("--key", required=True, help="该组织公布的公钥文件（路径或地址）")
+        monitor.add_argument("--state", help="记录所见的文件（默认：数据目录下 monitor/）")
         rotate = sub.add_parser("rotate-key", help="更换日志签名密钥（保留旧公钥）")
         rotate.add_argument("--log", required=True, help="组织代码")
 
@@ -132,6 +140,34 @@ class Command(BaseCommand):
         if refused:
             raise CommandError("；".join(refused), returncode=2)
         self.stdout.write(self.style.SUCCESS(f"签署了 {len(made)} 个检查点"))
+
+    def _witness(self, options: dict[str, Any]) -> None:
+        from lawtrace.ledger.services import make_checkpoint
+        from lawtrace.ledger.witnessing import WitnessRefused, submit
+
+        log = self._log(options["log"])
+        key = options["witness_key"]
+        key = Path(key).read_text(encoding="utf-8").strip() if Path(key).is_file() else key.strip()
+        make_checkpoint(log)
+        checkpoint = log.checkpoints.order_by("-size").first()
+        if checkpoint is None:
+            raise CommandError("日志尚无检查点")
+        try:
+            cosignature = submit(checkpoint, options["url"], key)
+        except (WitnessRefused, NoteError) as e:
+            raise CommandError(str(e), returncode=2) from e
+        self.stdout.write(
+            self.style.SUCCESS(f"{log.origin}：{checkpoint.size} 条的检查点已由 {cosignature.witness} 联署")
+        )
+
+    def _monitor(self, options: dict[str, Any]) -> None:
+        from lawtrace.ledger.monitor import MonitorError, watch
+
+        try:
+            message = watch(options["url"], options["key"], options["state"])
+        except MonitorError as e:
+            raise CommandError(f"发现不一致：{e}", returncode=2) from e
+        self.stdout.write(self.style.SUCCESS(message))
 
     def _rotate_key(self, options: dict[str, Any]) -> None:
         from lawtrace.ledger.services import rotate_key

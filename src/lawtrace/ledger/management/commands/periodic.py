@@ -22,11 +22,14 @@ class Command(BaseCommand):
 
         refused: list[str] = []
         made = make_checkpoints(refused)
+        from lawtrace.ledger.witnessing import submit_all
+
+        cosigned = submit_all(refused)  # the parents' witnesses, where configured
         refreshed = rebuild_all(open_only=True)  # time alone turns a due item overdue; one transaction per chunk
         removed = evidence.cleanup_uploads()
         checked, failed = evidence.check_fixity()
         self.stdout.write(
-            f"签署检查点 {len(made)} 个；刷新合规结论 {refreshed} 个案件；"
+            f"签署检查点 {len(made)} 个（见证联署 {len(cosigned)} 个）；刷新合规结论 {refreshed} 个案件；"
             f"清理未完成上传 {removed} 个；校验音像文件 {checked} 个（不符 {failed} 个）"
         )
         for refusal in refused:
