@@ -348,3 +348,19 @@ def test_a_sound_log_after_all_this_still_verifies(log: Log) -> None:
     code, output = run_verify("--deep")
     assert code == 0 and "台账核验通过" in output
     assert len(bytes(Entry.objects.get(log=log, seq=7).mac)) == keys.MAC_SIZE
+
+
+def test_supervisors_verify_now_on_a_rewritten_log_refuses_to_sign_and_names_the_entry(log: Log) -> None:
+    make_checkpoint(log)
+    make_person(log.organisation, Role.OFFICER)
+    drop_triggers()
+    changed = bytes(entry(log, 2).data).replace(b'"role":"officer"', b'"role":"bureau_head"')
+    sql(
+        "UPDATE ledger_entry SET data = %s, leaf_hash = %s WHERE log_id = %s AND seq = 2",
+        [changed, merkle.leaf_hash(changed), log.pk],
+    )
+    supervisor = make_person(log.organisation, Role.SUPERVISOR)
+    client = Client()
+    client.force_login(supervisor)
+    page = client.post("/supervision/ledger/verify/", follow=True).content.decode()
+    assert "拒绝签署" in page and "序号 2" in page

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lawtrace.ledger import selectors
+from lawtrace.ledger.keys import TrustError
 from lawtrace.ledger.models import Log
-from lawtrace.ledger.services import make_checkpoint
+from lawtrace.ledger.services import CheckpointRefused, make_checkpoint
 from lawtrace.ledger.verify import verify_all
 from lawtrace.orgs.models import User
 from lawtrace.orgs.permissions import Action
@@ -85,9 +86,15 @@ def verify_now(request: HttpRequest) -> HttpResponse:
     """Sign what is unsigned, then verify every supervised log from its first entry."""
     logs = Log.objects.filter(organisation__in=_supervised(request))
     bad = []
+    refused = []
     for log in logs:
-        make_checkpoint(log)
+        try:
+            make_checkpoint(log)
+        except (CheckpointRefused, TrustError) as e:  # the log is not what was signed: verify says where
+            refused.append(str(e))
         bad += [r for r in verify_all(log=log) if not r.ok]
+    for refusal in refused:
+        messages.error(request, refusal)
     if bad:
         messages.error(request, f"核验发现异常：{bad[0].origin} 序号 {bad[0].first_bad_seq}：{bad[0].problem}")
     else:
