@@ -82,11 +82,23 @@ def test_changed_payload_is_caught_at_its_sequence_number(log: Log) -> None:
     assert code != 0 and "序号 3" in message
 
 
-def test_changed_and_rehashed_entry_is_caught_by_the_chain(log: Log) -> None:
+def test_changed_and_rehashed_entry_is_caught_by_its_authentication_code(log: Log) -> None:
     drop_triggers()
     changed = bytes(entry(log, 2).data).replace(b'"role":"officer"', b'"role":"bureau_head"')
     sql(
         "UPDATE ledger_entry SET data = %s, leaf_hash = %s WHERE log_id = %s AND seq = 2",
+        [changed, merkle.leaf_hash(changed), log.pk],
+    )
+    report = verify_log(log)
+    assert report.first_bad_seq == 2 and "认证码" in report.problem
+
+
+def test_changed_and_rehashed_entry_inside_a_checkpoint_is_caught_by_the_chain(log: Log) -> None:
+    make_checkpoint(log)
+    drop_triggers()
+    changed = bytes(entry(log, 2).data).replace(b'"role":"officer"', b'"role":"bureau_head"')
+    sql(
+        "UPDATE ledger_entry SET data = %s, leaf_hash = %s, mac = NULL WHERE log_id = %s AND seq = 2",
         [changed, merkle.leaf_hash(changed), log.pk],
     )
     report = verify_log(log)
@@ -103,7 +115,7 @@ def test_changed_last_entry_rehashed_is_caught_by_the_checkpoint(log: Log) -> No
         [changed, merkle.leaf_hash(changed), log.pk, last],
     )
     report = verify_log(log)
-    assert report.first_bad_seq == last and "检查点" in report.problem
+    assert report.first_bad_seq == last and ("检查点" in report.problem or "认证码" in report.problem)
 
 
 def test_deleted_entry_is_caught(log: Log) -> None:

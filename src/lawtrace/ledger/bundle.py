@@ -8,6 +8,10 @@ A bundle is JSON::
      "tlog_proof": "<C2SP tlog-proof: index, inclusion proof hashes, the signed checkpoint>",
      "verifier_keys": ["<C2SP signed-note verifier key>", …]}
 
+The keys inside a bundle are hints only — which of the organisation's published keys to expect. Trust comes from
+outside: ``verify_bundle`` takes the trusted keys (the organisation's published key file, ``trust.py``) as an argument
+and refuses a bundle whose checkpoint none of them signed, however well its own keys match its own signatures.
+
 To check one by hand: SHA-256(0x00 ‖ entry) is the leaf hash; with the proof hashes it gives the root (RFC 9162
 §2.1.3.2); the checkpoint carries that root and is signed by the log's Ed25519 key. Pure Python: no Django import.
 """
@@ -19,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from lawtrace.ledger import merkle, note
+from lawtrace.ledger import merkle, note, trust
 
 FORMAT = "lawtrace-proof-bundle/v1"
 
@@ -44,18 +48,29 @@ def make_bundle(entry_bytes: bytes, tlog_proof: str, verifier_keys: list[str]) -
     }
 
 
-def verify_bundle(bundle: dict[str, Any]) -> VerifiedEntry:
-    """Check the bundle; raise ``BundleError`` naming what is wrong."""
+def verify_bundle(bundle: dict[str, Any], trusted: list[trust.TrustedKey]) -> VerifiedEntry:
+    """Check the bundle against keys trusted from outside it; raise ``BundleError`` naming what is wrong."""
     if bundle.get("format") != FORMAT:
         raise BundleError(f"不是 {FORMAT} 格式的证明文件")
+    if not trusted:
+        raise BundleError("没有受信任的公钥：请用 --key 指定该组织公布的公钥文件")
     try:
         data = base64.b64decode(bundle["entry"], validate=True)
-        verifiers = [note.parse_verifier_key(k) for k in bundle["verifier_keys"]]
+        hints = [str(k) for k in bundle.get("verifier_keys") or []]
         proof = note.parse_tlog_proof(bundle["tlog_proof"])
-        signed = note.verify_tlog_proof(proof, verifiers, leaf_data=data)
+        signed = trust.open_trusted_checkpoint(proof.checkpoint_note, trusted)
+        cp = signed.checkpoint
+        merkle.verify_inclusion(merkle.leaf_hash(data), proof.index, cp.size, proof.proof, cp.root_hash)
         entry = json.loads(data)
     except (KeyError, ValueError, TypeError) as e:
         raise BundleError(f"证明文件格式错误：{e}") from e
+    except trust.TrustError as e:
+        unknown = trust.hints_match(hints, trusted)
+        if hints and len(unknown) == len(hints):
+            raise BundleError(
+                f"证明文件自带的公钥都不是该组织公布的公钥，检查点也不是由受信任的公钥签署的：这是伪造的证明（{e}）"
+            ) from e
+        raise BundleError(str(e)) from e
     except note.NoteError as e:
         raise BundleError(f"检查点签名无效：{e}") from e
     except merkle.ProofError as e:

@@ -1,30 +1,43 @@
-"""Signing keys of the logs, kept in files outside the database.
+"""Keys of the logs, kept in files outside the database.
 
-Layout under ``$LAWTRACE_KEY_DIR`` (default ``$LAWTRACE_VAR_DIR/keys``), one folder per log::
+Layout under ``$LAWTRACE_KEY_DIR`` (default ``$LAWTRACE_VAR_DIR/keys``), one folder per log, named by the part of the
+log's origin after ``/lawtrace/`` (``<org code>/<log id>``; logs made before log ids existed use ``<org code>``)::
 
-    <org code>/active.key          PRIVATE+KEY+<origin>+… Ed25519 log key        (0600)
-    <org code>/active-time.key     PRIVATE+KEY+<origin>+… cosignature/v1 key      (0600, the checkpoint's time)
-    <org code>/verifiers/<id>.vkey public verifier keys, every one ever used, kept forever
+    active.key               PRIVATE+KEY+<origin>+… Ed25519 log key                 (0600)
+    active-time.key          PRIVATE+KEY+<origin>+… cosignature/v1 key               (0600, the checkpoint's time)
+    verifiers/<id>.vkey      public verifier keys, every one ever used, kept forever
+    verifiers/<id>.valid     its validity period: ``created <UTC>`` and, once rotated out, ``retired <UTC>``
+    mac/<id>.key             entry authentication keys (HMAC-SHA256, 32 random bytes, hex; 0600), kept forever
+    mac/active               the id of the one new entries use
 
-Rotation writes new private keys and keeps the old *public* keys, so checkpoints signed before the rotation still
-verify. Whoever controls the database alone cannot forge a checkpoint: ``verify`` trusts only these files.
+Rotation writes new private keys, marks the old public keys retired and keeps them, so checkpoints signed before the
+rotation still verify and none signed after it with the old key does. Whoever controls the database alone can forge
+neither a checkpoint nor an entry's authentication code: ``verify`` trusts only these files.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
-from dataclasses import dataclass
+import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 
 from lawtrace.ledger import note
+from lawtrace.ledger.trust import TrustedKey, format_key_file, format_second, parse_second
+from lawtrace.ledger.trust import TrustError as TrustError  # re-exported for services
+
+MAC_DOMAIN = b"lawtrace-entry-mac/v1\n"
+MAC_SIZE = 4 + 32  # key id ‖ HMAC-SHA256
 
 
-@dataclass(frozen=True)
 class LogKeys:
-    signer: note.Signer
-    time_signer: note.Signer
+    def __init__(self, signer: note.Signer, time_signer: note.Signer) -> None:
+        self.signer = signer
+        self.time_signer = time_signer
 
 
 def key_root() -> Path:
@@ -32,8 +45,16 @@ def key_root() -> Path:
     return Path(configured) if configured else Path(settings.VAR_DIR) / "keys"
 
 
-def _folder(org_code: str) -> Path:
-    return key_root() / org_code
+def folder_for(origin: str) -> Path:
+    """The log's key folder: the origin's path after ``/lawtrace/`` (``<org code>`` or ``<org code>/<log id>``)."""
+    _, sep, tail = origin.partition("/lawtrace/")
+    if not sep or not tail or ".." in tail.split("/"):
+        raise note.FormatError(f"日志标识 {origin!r} 不是 <主机>/lawtrace/<组织代码>[/<日志编号>]")
+    return key_root() / tail
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -44,43 +65,150 @@ def _write_private(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def _read_period(path: Path) -> dict[str, datetime]:
+    if not path.exists():
+        return {}
+    period = {}
+    for line in path.read_text().splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("created", "retired"):
+            period[name] = parse_second(value.strip())
+    return period
+
+
+def _write_period(path: Path, period: dict[str, datetime]) -> None:
+    path.write_text(
+        "".join(f"{name} {format_second(period[name])}\n" for name in ("created", "retired") if name in period)
+    )
+
+
 def _new_pair(origin: str, folder: Path) -> LogKeys:
     (folder / "verifiers").mkdir(parents=True, exist_ok=True)
+    now = _now()
     keys = []
     for kind, filename in ((note.ED25519, "active.key"), (note.COSIGNATURE_V1, "active-time.key")):
         signer_key, verifier_key = note.generate_key(origin, kind)
         signer = note.parse_signer_key(signer_key)
         (folder / "verifiers" / f"{signer.key_id:08x}.vkey").write_text(verifier_key + "\n")
+        _write_period(folder / "verifiers" / f"{signer.key_id:08x}.valid", {"created": now})
         _write_private(folder / filename, signer_key)
         keys.append(signer)
     return LogKeys(keys[0], keys[1])
 
 
-def signers_for(origin: str, org_code: str) -> LogKeys:
-    """The log's active keys, created on first use."""
-    folder = _folder(org_code)
+def _active(folder: Path) -> LogKeys | None:
     try:
         signer = note.parse_signer_key((folder / "active.key").read_text().strip())
         time_signer = note.parse_signer_key((folder / "active-time.key").read_text().strip())
     except FileNotFoundError:
-        return _new_pair(origin, folder)
-    if signer.name != origin:
-        raise note.FormatError(f"key file in {folder} is for {signer.name}, not {origin}")
+        return None
     return LogKeys(signer, time_signer)
 
 
-def rotate(origin: str, org_code: str) -> LogKeys:
-    """New active keys; the old public keys stay in ``verifiers/``."""
-    return _new_pair(origin, _folder(org_code))
+def signers_for(origin: str) -> LogKeys:
+    """The log's active keys, created on first use. A key marked retired is refused: it may not sign any more."""
+    folder = folder_for(origin)
+    active = _active(folder)
+    if active is None:
+        return _new_pair(origin, folder)
+    if active.signer.name != origin:
+        raise note.FormatError(f"{folder} 中的密钥属于 {active.signer.name}，不是 {origin}")
+    for signer in (active.signer, active.time_signer):
+        retired = _read_period(folder / "verifiers" / f"{signer.key_id:08x}.valid").get("retired")
+        if retired is not None:
+            raise TrustError(f"密钥 {signer.name}+{signer.key_id:08x} 已于 {format_second(retired)} 停用，不能再签署")
+    return active
 
 
-def verifiers_for(org_code: str) -> list[note.Verifier]:
-    folder = _folder(org_code) / "verifiers"
+def rotate(origin: str) -> LogKeys:
+    """New active keys; the old ones are marked retired now, their public halves kept in ``verifiers/``."""
+    folder = folder_for(origin)
+    old = _active(folder)
+    if old is not None:
+        now = _now()
+        for signer in (old.signer, old.time_signer):
+            path = folder / "verifiers" / f"{signer.key_id:08x}.valid"
+            period = _read_period(path)
+            period.setdefault("retired", now)
+            _write_period(path, period)
+    return _new_pair(origin, folder)
+
+
+def trusted_keys(origin: str) -> list[TrustedKey]:
+    """Every public key the log ever used, with its validity period (the key folder: never the database)."""
+    folder = folder_for(origin) / "verifiers"
     if not folder.is_dir():
         return []
-    return [note.parse_verifier_key(p.read_text().strip()) for p in sorted(folder.glob("*.vkey"))]
+    found = []
+    for path in sorted(folder.glob("*.vkey")):
+        period = _read_period(path.with_suffix(".valid"))
+        verifier = note.parse_verifier_key(path.read_text().strip())
+        found.append(TrustedKey(verifier, period.get("created"), period.get("retired")))
+    return found
 
 
-def verifier_keys_text(org_code: str) -> list[str]:
-    folder = _folder(org_code) / "verifiers"
-    return [p.read_text().strip() for p in sorted(folder.glob("*.vkey"))] if folder.is_dir() else []
+def verifiers_for(origin: str) -> list[note.Verifier]:
+    return [k.verifier for k in trusted_keys(origin)]
+
+
+def verifier_keys_text(origin: str) -> list[str]:
+    return [k.verifier_key_text for k in trusted_keys(origin)]
+
+
+def published_key_file(origin: str) -> str:
+    """The text an organisation publishes (portal, annual report) for offline verifiers: ``--key FILE``. The log's
+    keys are made now if it has signed nothing yet, so that what is published is what will sign."""
+    if not trusted_keys(origin):
+        signers_for(origin)
+    return format_key_file(origin, trusted_keys(origin))
+
+
+# Entry authentication codes: the tail of a log (entries not yet inside a signed checkpoint) cannot be forged by
+# someone who has the database but not the key folder.
+
+_mac_cache: dict[tuple[Path, str], tuple[bytes, bytes]] = {}
+
+
+def _mac_key_id(secret: bytes) -> bytes:
+    return hashlib.sha256(b"lawtrace-mac-key-id\n" + secret).digest()[:4]
+
+
+def active_mac_key(origin: str) -> tuple[bytes, bytes]:
+    """(key id, secret) of the log's entry authentication key, created on first use; cached per process."""
+    cache_key = (key_root(), origin)
+    cached = _mac_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    folder = folder_for(origin) / "mac"
+    try:
+        key_id = bytes.fromhex((folder / "active").read_text().strip())
+        secret = bytes.fromhex((folder / f"{key_id.hex()}.key").read_text().strip())
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_bytes(32)
+        key_id = _mac_key_id(secret)
+        _write_private(folder / f"{key_id.hex()}.key", secret.hex())
+        (folder / "active").write_text(key_id.hex() + "\n")
+    _mac_cache[cache_key] = (key_id, secret)
+    return key_id, secret
+
+
+def mac_keys(origin: str) -> dict[bytes, bytes]:
+    """Every entry authentication key the log ever used, by key id."""
+    folder = folder_for(origin) / "mac"
+    if not folder.is_dir():
+        return {}
+    return {bytes.fromhex(p.stem): bytes.fromhex(p.read_text().strip()) for p in folder.glob("*.key")}
+
+
+def entry_mac(key_id: bytes, secret: bytes, leaf_hash: bytes) -> bytes:
+    """Entry MAC v1: key id (4 bytes) ‖ HMAC-SHA256(key, "lawtrace-entry-mac/v1\\n" ‖ leaf hash).
+
+    The leaf hash covers the entry's bytes, which name the log and the sequence number and hold the previous leaf
+    hash, so the code binds the entry to its place in the chain.
+    """
+    return key_id + hmac.digest(secret, MAC_DOMAIN + leaf_hash, "sha256")
+
+
+def forget_cached_keys() -> None:
+    _mac_cache.clear()

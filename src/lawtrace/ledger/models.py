@@ -33,6 +33,9 @@ class Entry(models.Model):
     seq = models.BigIntegerField("序号")
     data = models.BinaryField("规范字节")
     leaf_hash = models.BinaryField("叶哈希", max_length=32)
+    # Entry MAC v1 (keys.entry_mac): key id ‖ HMAC-SHA256 by a key in the key folder, so the unsigned tail cannot be
+    # forged with database access alone. Empty only for entries made before v1, which migration 0004 checkpointed.
+    mac = models.BinaryField("认证码", max_length=36, null=True, blank=True)
     # Indexes for queries, copied from ``data`` at append time.
     time = models.DateTimeField("记账时间")
     # Not a database-level choice list: new actions join the vocabulary (LedgerAction) without a migration.
@@ -73,6 +76,27 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.log.origin} @{self.size}"
+
+
+class Cosignature(models.Model):
+    """A witness's C2SP tlog-cosignature of one checkpoint (the parent organisation's, ``witness.py``)."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField("见证方", max_length=200)
+    key_id = models.CharField("密钥标识", max_length=8)
+    time = models.DateTimeField("见证时间")
+    line = models.TextField("签名行")
+
+    class Meta:
+        verbose_name = "见证签名"
+        verbose_name_plural = "见证签名"
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness", "key_id"], name="ledger_cosignature_unique")
+        ]
+        ordering = ["-time"]
+
+    def __str__(self) -> str:
+        return f"{self.witness} @{self.checkpoint.size}"
 
 
 class Verification(models.Model):

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from lawtrace.ledger.actions import LedgerAction
-from lawtrace.ledger.models import Checkpoint, Entry, Log, Verification
+from lawtrace.ledger.models import Checkpoint, Cosignature, Entry, Log, Verification
 from lawtrace.orgs.models import Organisation
 
 
@@ -66,6 +66,8 @@ class LogStatus:
     log: Log
     last_checkpoint: Checkpoint | None
     last_verification: Verification | None
+    cosignatures: list[Cosignature]  # of the latest cosigned checkpoint
+    cosigned_size: int | None
 
     @property
     def unsigned(self) -> int:
@@ -77,11 +79,14 @@ def log_statuses(organisations: QuerySet[Organisation]) -> list[LogStatus]:
     for log in (
         Log.objects.filter(organisation__in=organisations).select_related("organisation").order_by("organisation__path")
     ):
+        cosigned = log.checkpoints.filter(cosignatures__isnull=False).order_by("-size").first()
         statuses.append(
             LogStatus(
                 log=log,
                 last_checkpoint=log.checkpoints.order_by("-size").first(),
                 last_verification=log.verifications.order_by("-finished_at").first(),
+                cosignatures=list(cosigned.cosignatures.order_by("witness")) if cosigned else [],
+                cosigned_size=cosigned.size if cosigned else None,
             )
         )
     return statuses

@@ -9,6 +9,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from lawtrace import clock
-from lawtrace.ledger import keys, merkle, note
+from lawtrace.ledger import keys, merkle, note, trust
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.entry import ZERO_HASH_HEX, EntryFields, canonical_bytes
 from lawtrace.ledger.models import Checkpoint, Entry, Log
@@ -33,7 +34,11 @@ class LedgerError(RuntimeError):
 
 
 def origin_for(organisation: Organisation) -> str:
-    return f"{settings.LAWTRACE_HOST}/lawtrace/{organisation.code}"
+    """A new log's origin: ``<host>/lawtrace/<org code>/<log id>``. The log id (the creation date and 48 random bits)
+    is made once, when the log is created, so no two databases — a reinstall, a restored copy, a second deployment —
+    ever share an origin, and checkpoints of another log are never mistaken for this one's."""
+    log_id = f"{clock.now().astimezone(UTC):%Y%m%d}-{secrets.token_hex(6)}"
+    return f"{settings.LAWTRACE_HOST}/lawtrace/{organisation.code}/{log_id}"
 
 
 def host_organisation() -> Organisation:
@@ -75,6 +80,7 @@ def append(
         head = _lock_head(organisation)
         assert head is not None
     log_id, origin, size, prev_leaf, last_time = head
+    mac_key_id, mac_secret = keys.active_mac_key(origin)
     now = clock.now()
     # Ledger time is monotonic within a log, even if a server's clock steps back.
     if last_time and now <= last_time:
@@ -94,13 +100,14 @@ def append(
     )
     data = canonical_bytes(fields)
     leaf = merkle.leaf_hash(data)
+    mac = keys.entry_mac(mac_key_id, mac_secret, leaf)
     actor_id = actor.pk if actor is not None and actor.pk else None
     stored_time = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO ledger_entry (log_id, seq, data, leaf_hash, time, action, actor_id, case_number) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [log_id, size, data, leaf, stored_time, str(action), actor_id, case_number],
+            "INSERT INTO ledger_entry (log_id, seq, data, leaf_hash, mac, time, action, actor_id, case_number) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [log_id, size, data, leaf, mac, stored_time, str(action), actor_id, case_number],
         )
         cursor.execute(
             "UPDATE ledger_log SET size = %s, head = %s, last_time = %s WHERE id = %s",
@@ -111,6 +118,7 @@ def append(
         seq=size,
         data=data,
         leaf_hash=leaf,
+        mac=mac,
         time=now,
         action=str(action),
         actor_id=actor_id,
@@ -150,17 +158,70 @@ def checkpoint_storage_path(origin: str, size: int) -> str:
     return f"checkpoints/{origin}/{size}"
 
 
+class CheckpointRefused(LedgerError):
+    """Signing would contradict what the log already signed: the tree is not an extension of the last checkpoint."""
+
+
+def _last_signed(log: Log) -> tuple[int, bytes, str] | None:
+    """The largest checkpoint signed by a trusted key, in the database or in storage: (size, root, where)."""
+    found = None
+    for where, size, signed in known_checkpoints(log):
+        try:
+            cp = trust.open_trusted_checkpoint(signed, keys.trusted_keys(log.origin)).checkpoint
+        except note.NoteError:
+            continue
+        if cp.origin == log.origin and cp.size == size and (found is None or size > found[0]):
+            found = (size, cp.root_hash, where)
+    return found
+
+
+def known_checkpoints(log: Log) -> list[tuple[str, int, str]]:
+    """Every checkpoint of the log that can be found: (where, size, signed note), database rows and storage files."""
+    found = [(f"数据库检查点（{cp.size}条）", cp.size, cp.note) for cp in Checkpoint.objects.filter(log=log)]
+    folder = f"checkpoints/{log.origin}"
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        files = []
+    for name in sorted((f for f in files if f.isdigit()), key=int):
+        with default_storage.open(f"{folder}/{name}", "rb") as f:
+            found.append((f"存储中的签名检查点（{name}条）", int(name), f.read().decode("utf-8", "replace")))
+    return found
+
+
 @transaction.atomic
 def make_checkpoint(log: Log) -> Checkpoint | None:
     """Sign the log's current tree head, store it in the database and, outside it, in the storage backend.
 
-    Returns None when the log already has a checkpoint at its size (nothing new to sign).
+    Before signing, the new tree is proved consistent (RFC 6962 consistency proof) with the last checkpoint signed by
+    a trusted key; a log rewritten or truncated behind the application's back is refused (``CheckpointRefused``), so
+    the next checkpoint can never bless rewritten history. Returns None when there is nothing new to sign.
     """
     log = Log.objects.select_for_update().get(pk=log.pk)
     if log.size == 0 or Checkpoint.objects.filter(log=log, size=log.size).exists():
         return None
-    root = merkle.root_from_leaf_hashes(leaf_hashes(log, log.size))
-    signers = keys.signers_for(log.origin, log.organisation.code)
+    leaves = leaf_hashes(log, log.size)
+    if len(leaves) != log.size:
+        raise CheckpointRefused(f"拒绝签署 {log.origin}：日志头记载 {log.size} 条，实有 {len(leaves)} 条")
+    root = merkle.root_from_leaf_hashes(leaves)
+    if (last := _last_signed(log)) is not None:
+        old_size, old_root, where = last
+        if old_size > log.size:
+            raise CheckpointRefused(
+                f"拒绝签署 {log.origin}：{where}已签署 {old_size} 条，日志现只有 {log.size} 条（被截断）"
+            )
+        if old_size == log.size:
+            if old_root != root:
+                raise CheckpointRefused(f"拒绝签署 {log.origin}：{log.size} 条的根哈希与{where}不同（历史被改写）")
+            return None
+        try:
+            proof = merkle.consistency_proof(leaves, old_size, log.size)
+            merkle.verify_consistency(old_size, log.size, proof, old_root, root)
+        except merkle.ProofError as e:
+            raise CheckpointRefused(
+                f"拒绝签署 {log.origin}：当前的树与{where}不一致，不是它的追加（此前的条目被改写）：{e}"
+            ) from e
+    signers = keys.signers_for(log.origin)
     text = note.Checkpoint(log.origin, log.size, root).to_text()
     signed = note.sign_note(text, [signers.signer, signers.time_signer])
     checkpoint = Checkpoint.objects.create(
@@ -172,11 +233,21 @@ def make_checkpoint(log: Log) -> Checkpoint | None:
     return checkpoint
 
 
-def make_checkpoints() -> list[Checkpoint]:
-    """Checkpoint every log that grew since its last checkpoint (the periodic task and ``ledger checkpoint``)."""
+def make_checkpoints(refused: list[str] | None = None) -> list[Checkpoint]:
+    """Checkpoint every log that grew since its last checkpoint (the periodic task and ``ledger checkpoint``).
+
+    A log whose checkpoint is refused does not stop the others; the refusal is appended to ``refused``.
+    """
     made = []
     for log in Log.objects.all():
-        if (cp := make_checkpoint(log)) is not None:
+        try:
+            cp = make_checkpoint(log)
+        except (CheckpointRefused, keys.TrustError) as e:
+            if refused is None:
+                raise
+            refused.append(str(e))
+            continue
+        if cp is not None:
             made.append(cp)
     return made
 
@@ -185,7 +256,7 @@ def make_checkpoints() -> list[Checkpoint]:
 def rotate_key(*, actor: User, organisation: Organisation) -> str:
     """Replace the log's signing keys; earlier checkpoints stay verifiable with the kept public keys."""
     log = log_for(organisation)
-    new = keys.rotate(log.origin, organisation.code)
+    new = keys.rotate(log.origin)
     append(
         action=LedgerAction.KEY_ROTATED,
         actor=actor,
@@ -206,4 +277,4 @@ def proof_bundle(log: Log, seq: int) -> dict[str, Any]:
     leaves = leaf_hashes(log, checkpoint.size)
     proof = merkle.inclusion_proof(leaves, seq, checkpoint.size)
     tlog = note.format_tlog_proof(seq, proof, checkpoint.note)
-    return make_bundle(bytes(entry.data), tlog, keys.verifier_keys_text(log.organisation.code))
+    return make_bundle(bytes(entry.data), tlog, keys.verifier_keys_text(log.origin))

@@ -15,7 +15,7 @@ from lawtrace.cases.selectors import is_handler
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.evidence.gates import require_full_recording
 from lawtrace.ledger.actions import LedgerAction
-from lawtrace.ledger.entry import commitment
+from lawtrace.ledger.entry import commitment, format_time
 from lawtrace.ledger.services import append
 from lawtrace.orgs.models import User
 from lawtrace.orgs.permissions import Action
@@ -194,6 +194,7 @@ def add_record(
             "kind": kind,
             "content": record.content_hash,
             "corrects": str(corrects.pk) if corrects else None,
+            "created_at": format_time(now),  # the row's own time, which ``records verify`` holds it to
         },
     )
     return record
@@ -231,7 +232,7 @@ def sign_record(*, actor: User, record: Record) -> Record:
         actor=actor,
         organisation=record.case.organisation,
         case_number=record.case.number,
-        payload={"record": str(record.pk), "content": record.content_hash}
+        payload={"record": str(record.pk), "content": record.content_hash, "signed_at": format_time(record.signed_at)}
         | ({"document_number": number} if number else {}),
     )
     case = record_effects.apply_after_signing(actor, record.case, record.kind, record.content)

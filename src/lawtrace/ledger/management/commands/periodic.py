@@ -22,13 +22,19 @@ class Command(BaseCommand):
         from lawtrace.disclosure.services import rescan_published
         from lawtrace.evidence import tasks as evidence
 
-        made = make_checkpoints()
+        refused: list[str] = []
+        made = make_checkpoints(refused)
+        from lawtrace.ledger.witnessing import submit_all
+
+        cosigned = submit_all(refused)  # the parents' witnesses, where configured
         refreshed = rebuild_all(open_only=True)  # time alone turns a due item overdue; one transaction per chunk
         removed = evidence.cleanup_uploads()
         checked, failed = evidence.check_fixity()
         taken_back = rescan_published(stale_only=True)  # public items scanned under older redaction rules
         self.stdout.write(
-            f"签署检查点 {len(made)} 个；刷新合规结论 {refreshed} 个案件；"
+            f"签署检查点 {len(made)} 个（见证联署 {len(cosigned)} 个）；刷新合规结论 {refreshed} 个案件；"
             f"清理未完成上传 {removed} 个；校验音像文件 {checked} 个（不符 {failed} 个）；"
             f"重新检测后撤下公示信息 {len(taken_back)} 条"
         )
+        for refusal in refused:
+            self.stderr.write(refusal)

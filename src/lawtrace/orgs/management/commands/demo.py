@@ -32,6 +32,9 @@ class Command(BaseCommand):
                 load_cases(today=today)
                 load_leads(today=today)
                 rebuild_all()  # judged as of now, after the simulated history
+        from lawtrace.ledger.services import make_checkpoints
+
+        make_checkpoints()  # nothing of the demo's history stays unsigned
         if not created:
             self.stdout.write("演示数据已存在，未重复载入。")
         else:
