@@ -129,6 +129,19 @@ def ffmpeg_media(
     return path
 
 
+def long_media(folder: Path, name: str, *, at_least: int) -> Path:
+    """A real, playable video of at least ``at_least`` bytes, quickly: uncompressed frames and sound in Matroska
+    (ffmpeg stops just past the size)."""
+    path = folder / name
+    args = [
+        "-f", "lavfi", "-i", "testsrc=size=640x480:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+        "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", "-fs", str(at_least),
+    ]  # fmt: skip
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args, str(path)], check=True)
+    assert path.stat().st_size >= at_least
+    return path
+
+
 # -- a tus client over Django's test client ---------------------------------------------------------------------
 
 

@@ -6,8 +6,12 @@ from __future__ import annotations
 import hashlib
 import os
 from datetime import timedelta
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import Client
 
 from lawtrace import clock
@@ -17,7 +21,7 @@ from lawtrace.evidence.models import AVFile, StationFile, StoredObject
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import Role
-from tests.evidence.conftest import MONDAY, add_av, b64, sha256_checksum
+from tests.evidence.conftest import MONDAY, add_av, b64, ffmpeg_media, needs_ffmpeg, sha256_checksum
 from tests.factories import make_person, root_user
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +151,21 @@ def test_an_officer_assigns_a_station_file_to_an_av_record_and_the_deadline_uses
 def test_the_openapi_document_lists_the_station_endpoints(s: dict) -> None:
     paths = Client().get("/api/openapi.json").json()["paths"]
     assert "/api/evidence/tus/" in paths and "/api/evidence/receipts/{sha256}" in paths
+
+
+@needs_ffmpeg
+def test_a_receipt_says_verified_only_while_the_stored_file_is_intact(s: dict, station: tuple, tmp_path: Path) -> None:
+    _, token = station
+    data = ffmpeg_media(tmp_path, "cam.mp4").read_bytes()
+    sha = _send(token, data)
+    assert Client().get(f"{BASE}/receipts/{sha}", **_auth(token)).json()["verified"] is True
+    stored = StoredObject.objects.get(sha256=sha)
+    path = Path(default_storage.path(stored.storage_name))
+    path.chmod(0o644)
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
+    call_command("evidence", "fixity", "--all", stdout=StringIO())
+    body = Client().get(f"{BASE}/receipts/{sha}", **_auth(token)).json()
+    assert body["verified"] is False and body["integrity"] == "failed" and body["last_checked_at"]
+    # no case holds it yet: the failure goes to the station's organisation's log, once
+    entry = Entry.objects.get(action=LedgerAction.AV_FIXITY_FAILED)
+    assert entry.case_number in ("", None) and sha in bytes(entry.data).decode()

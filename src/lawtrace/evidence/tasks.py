@@ -11,7 +11,7 @@ def cleanup_uploads() -> int:
     return uploads.cleanup()
 
 
-def check_fixity() -> tuple[int, int]:
-    """Re-read the files due for a check; a mismatch or a missing file is ledgered (never silent)."""
-    run = fixity.check_due()
+def check_fixity(*, everything: bool = False) -> tuple[int, int]:
+    """Re-read the files due for a check (or all); a mismatch or a missing file is ledgered (never silent)."""
+    run = fixity.check_all() if everything else fixity.check_due()
     return run.checked, run.failed
