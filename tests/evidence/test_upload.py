@@ -7,6 +7,7 @@ import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.storage import default_storage
@@ -124,8 +125,12 @@ def test_a_file_whose_hash_differs_from_the_declared_one_leaves_no_file_and_no_l
     assert Entry.objects.count() == entries
     assert _evidence_files(tmp_path) == []
     assert not list((tmp_path / "uploads").iterdir())  # the partial data went too
-    assert tus_head(officer_client, location).status_code == 200  # the client can still learn it was refused
-    assert tus_patch(officer_client, location, 0, data).status_code == 404
+    head = tus_head(officer_client, location)  # asked again, it is an error with its reason, never "done"
+    assert head.status_code == 410 and "Upload-Sha256" not in head
+    assert "拒收" in unquote(head["Upload-Problem"]) and "与声明的" in unquote(head["Upload-Problem"])
+    again = tus_patch(officer_client, location, len(data), b"x")
+    assert again.status_code == 410 and "拒收" in again.content.decode()
+    assert tus_patch(officer_client, location, 0, data).status_code == 410
 
 
 def test_an_abandoned_upload_is_cleaned_up_and_never_becomes_evidence(s: dict, officer_client: Client) -> None:

@@ -152,6 +152,7 @@ class Upload(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     sm3 = models.CharField(max_length=64, blank=True)
     completing_since = models.DateTimeField(null=True, blank=True)
+    completing_by = models.CharField(max_length=120, blank=True)  # host:pid:start of the completing process
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
 

@@ -6,8 +6,15 @@ from __future__ import annotations
 from lawtrace.evidence import fixity, uploads
 
 
+def resume_uploads() -> int:
+    """Uploads whose last byte is stored but whose completion a crash cut off: completed now."""
+    return uploads.resume_stalled()
+
+
 def cleanup_uploads() -> int:
-    """Abandoned or cut-off uploads past their expiry: partial data removed, never evidence."""
+    """First finish what can still complete, then remove abandoned or cut-off uploads past their expiry (partial
+    data removed, never evidence)."""
+    resume_uploads()
     return uploads.cleanup()
 
 

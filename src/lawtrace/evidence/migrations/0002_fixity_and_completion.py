@@ -15,4 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="upload", name="completing_since", field=models.DateTimeField(blank=True, null=True)
         ),
+        migrations.AddField(
+            model_name="upload", name="completing_by", field=models.CharField(blank=True, max_length=120)
+        ),
     ]

@@ -24,7 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["work"] == "cleanup":
-            self.stdout.write(f"清理过期上传 {tasks.cleanup_uploads()} 个")
+            resumed = tasks.resume_uploads()
+            self.stdout.write(f"完成中断的上传 {resumed} 个；清理过期上传 {tasks.cleanup_uploads()} 个")
         else:
             checked, failed = tasks.check_fixity(everything=options["all"])
             self.stdout.write(f"校验文件 {checked} 个，不符 {failed} 个")
