@@ -4,7 +4,6 @@ and nobody outside the case's organisation (or above it) can fetch a file by gue
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from lawtrace.evidence.models import Access, AVFile, AVRecord
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import User
-from tests.evidence.conftest import MONDAY, add_av, ffmpeg_media, needs_ffmpeg, signed_in, upload_bytes
+from tests.evidence.conftest import MONDAY, add_av, ffmpeg_media, needs_ffmpeg, playable, signed_in, upload_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def stored(s: dict) -> tuple[AVFile, bytes]:
     av = add_av(s)
-    data = os.urandom(300_000)
+    data = playable(300_000)
     return upload_bytes(av, s["officer"], data, at=MONDAY + timedelta(hours=1)), data
 
 
@@ -140,7 +139,7 @@ def test_a_video_has_a_poster_frame_and_a_photo_a_preview(s: dict, officer_clien
 
 def test_the_case_page_shows_the_av_card_with_the_deadline_status(s: dict, officer_client: Client) -> None:
     av = add_av(s)
-    upload_bytes(av, s["officer"], b"late", at=MONDAY + timedelta(hours=30))
+    upload_bytes(av, s["officer"], playable(), at=MONDAY + timedelta(hours=30))
     page = officer_client.get(reverse("case_detail", args=[s["case"].pk])).content.decode()
     assert "音像记录" in page and reverse("evidence_av_detail", args=[av.pk]) in page
     assert "逾期存储" in page and "逾期 6 小时" in page

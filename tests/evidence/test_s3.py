@@ -19,7 +19,16 @@ from lawtrace.evidence import store, uploads
 from lawtrace.evidence.models import AVFile, StoredObject, Upload
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
-from tests.evidence.conftest import MONDAY, add_av, ffmpeg_media, needs_ffmpeg, tus_create, tus_head, tus_patch
+from tests.evidence.conftest import (
+    MONDAY,
+    add_av,
+    ffmpeg_media,
+    needs_ffmpeg,
+    playable,
+    tus_create,
+    tus_head,
+    tus_patch,
+)
 from tests.evidence.seaweed import BUCKET, S3Server, seaweedfs, weed_binary
 
 pytestmark = [
@@ -56,7 +65,7 @@ def test_s3_resumable_upload_in_parts_completes_with_the_right_hash(
     s: dict, on_s3: S3Server, officer_client: Client
 ) -> None:
     av = add_av(s)
-    data = os.urandom(11 * MiB + 12345)
+    data = playable(11 * MiB + 12345)
     sha = hashlib.sha256(data).hexdigest()
     url = reverse("evidence_tus_collection", args=[av.pk])
     status, location = tus_create(officer_client, url, len(data), filename="long.mp4", sha256=sha)
@@ -86,7 +95,7 @@ def test_s3_duplicate_is_stored_once_and_a_refused_upload_leaves_nothing(
 ) -> None:
     av = add_av(s)
     url = reverse("evidence_tus_collection", args=[av.pk])
-    data = os.urandom(100_000)
+    data = playable(100_000)
     for _ in range(2):
         _, location = tus_create(officer_client, url, len(data))
         assert tus_patch(officer_client, location, 0, data).status_code == 204

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -39,9 +40,10 @@ from lawtrace import clock
 from lawtrace.errors import Refused
 from lawtrace.evidence import fixity, media, services, store
 from lawtrace.evidence.hashing import Digests, is_sha256_hex
-from lawtrace.evidence.models import AVRecord, DockingStation, StoredObject, Upload
+from lawtrace.evidence.models import AVRecord, DockingStation, MediaType, StoredObject, Upload
 from lawtrace.orgs.models import Organisation, User
 
+log = logging.getLogger("lawtrace.evidence")
 METADATA_KEYS = {"filename", "filetype", "sha256", "av_record", "device_serial", "name", "type", "relativePath"}
 
 
@@ -310,8 +312,29 @@ def _hash_and_check(upload: Upload) -> None:
         _refuse(upload, f"收到 {digests.size} 字节，应为 {upload.length} 字节")
     if declared and declared != digests.sha256:
         _refuse(upload, f"文件的 SHA-256（{digests.sha256}）与声明的（{declared}）不符")
+    if problem := unplayable(upload):
+        _refuse(upload, problem)
     Upload.objects.filter(pk=upload.pk).update(sha256=digests.sha256, sm3=digests.sm3)
     upload.sha256, upload.sm3 = digests.sha256, digests.sm3
+
+
+def unplayable(upload: Upload) -> str | None:
+    """Why the file cannot be evidence that plays, read before it is stored: an empty file never; into an audio or
+    video record, what ffprobe cannot read as audio or video; from a docking station, what ffprobe cannot read at
+    all (a camera's photos are images). Photos uploaded into a photo record keep their own rules."""
+    if upload.length == 0:
+        return "文件为空（0 字节）"
+    if upload.av_record is not None and upload.av_record.media_type == MediaType.PHOTO:
+        return None
+    if not media.available():
+        log.warning("ffprobe is not installed: upload %s stored without checking that it plays", upload.pk)
+        return None
+    facts = media.probe(store.staged_source(upload))
+    if upload.av_record is None:
+        return None if facts.get("format") else "ffprobe 无法识别该文件的格式（不是音频、视频或照片），不能播放"
+    if facts.get("has_audio") or facts.get("has_video"):
+        return None
+    return "ffprobe 无法将该文件读作音频或视频，不能播放"
 
 
 def _refuse(upload: Upload, problem: str) -> None:
