@@ -220,3 +220,36 @@ def test_the_fixity_command_checks_everything_when_asked(stored: AVFile) -> None
     call_command("evidence", "fixity", "--all", stdout=out)
     assert "校验文件 1 个，不符 1 个" in out.getvalue()
     assert failures() == 1
+
+
+def test_a_record_scan_with_a_flipped_byte_is_refused_and_ledgered_once(tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from lawtrace.records import attachments
+    from lawtrace.records import services as record_services
+    from tests.cases.record_content import filled
+    from tests.factories import open_case_setting, register
+
+    setting = open_case_setting()
+    case = register(setting)
+    now = timezone.now()
+    content = filled(case, "inquiry_transcript", setting["officer"], now)
+    record = record_services.add_record(
+        actor=setting["officer"], case=case, kind="inquiry_transcript", occurred_at=now, content=content
+    )
+    scan = ffmpeg_media(tmp_path, "page.png", kind="photo").read_bytes()
+    attachment = attachments.attach(
+        actor=setting["officer"], record=record, upload=SimpleUploadedFile("签名页.png", scan), description="签名页"
+    )
+    url = f"/records/attachments/{attachment.pk}/"
+    officer = signed_in(setting["officer"])
+    assert officer.get(url).content == scan
+    path = Path(default_storage.path(attachment.stored.storage_name))
+    path.chmod(0o644)
+    path.write_bytes(scan[:-1] + bytes([scan[-1] ^ 0x01]))
+    for _ in range(2):
+        response = officer.get(url)
+        assert response.status_code == 409 and "完整性校验失败" in response.content.decode()
+    entry = Entry.objects.get(action=LedgerAction.AV_FIXITY_FAILED)
+    assert entry.case_number == case.number
