@@ -300,11 +300,30 @@ def sign_in(user: User) -> Credentials:
 # --- the test file and the baseline -------------------------------------------------------------------------------
 
 
+def playable_head(folder: Path) -> bytes:
+    """A real one-second video made by ffmpeg (``moov`` first): the server refuses a file that does not play."""
+    clip = folder / "head.mp4"
+    subprocess.run(  # noqa: S603 - fixed program and arguments
+        [  # noqa: S607
+            "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=1:size=320x240:rate=15",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(clip),
+        ],
+        check=True,
+    )  # fmt: skip
+    data = clip.read_bytes()
+    clip.unlink()
+    return data
+
+
 def generate_file(path: Path, size: int) -> str:
-    """``size`` random bytes, fsynced; returns their SHA-256 (computed while writing, independently of the server)."""
+    """A real short video followed by random bytes up to ``size``, fsynced; returns their SHA-256 (computed while
+    writing, independently of the server). ffprobe reads the video at the front, as the server's check does."""
     sha = hashlib.sha256()
+    head = playable_head(path.parent)[:size]
     with open(path, "wb") as f:
-        left = size
+        f.write(head)
+        sha.update(head)
+        left = size - len(head)
         while left:
             block = os.urandom(min(WRITE_BLOCK, left))
             f.write(block)

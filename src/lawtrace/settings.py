@@ -169,6 +169,10 @@ STORAGES = {
 # untouched before the periodic cleanup removes its partial data.
 LAWTRACE_UPLOAD_MAX_BYTES = env.int("LAWTRACE_UPLOAD_MAX_BYTES", default=64 * 1024**3)
 LAWTRACE_UPLOAD_EXPIRY_HOURS = env.int("LAWTRACE_UPLOAD_EXPIRY_HOURS", default=24)
+# Evidence fixity (lawtrace.evidence.fixity): files up to this size are re-hashed before their first byte is
+# served; larger ones are served only if checked within the cycle, in which the whole store is re-hashed.
+LAWTRACE_FIXITY_HASH_ON_SERVE_BYTES = env.int("LAWTRACE_FIXITY_HASH_ON_SERVE_BYTES", default=64 * 1024**2)
+LAWTRACE_FIXITY_CYCLE_DAYS = env.int("LAWTRACE_FIXITY_CYCLE_DAYS", default=30)
 # Serve the vendored assets straight from the package in development and in the one-command demo; a production
 # deployment runs `collectstatic` and the same middleware serves STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True

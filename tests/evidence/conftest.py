@@ -5,9 +5,12 @@ test client."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
+import os
 import shutil
 import subprocess
+import tempfile
 from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -126,6 +129,31 @@ def ffmpeg_media(
     else:
         args = ["-f", "lavfi", "-i", "testsrc=size=640x480", "-frames:v", "1"]
     subprocess.run(["ffmpeg", "-v", "error", "-y", *args, *meta, str(path)], check=True)
+    return path
+
+
+@functools.cache
+def _clip() -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        return ffmpeg_media(Path(folder), "clip.mp4", seconds=1).read_bytes()
+
+
+def playable(extra: int = 0) -> bytes:
+    """A real one-second video (moov first, so ffprobe reads it) followed by ``extra`` random bytes: distinct
+    bytes of about the size a test needs, that still play."""
+    return _clip() + os.urandom(extra)
+
+
+def long_media(folder: Path, name: str, *, at_least: int) -> Path:
+    """A real, playable video of at least ``at_least`` bytes, quickly: uncompressed frames and sound in Matroska
+    (ffmpeg stops just past the size)."""
+    path = folder / name
+    args = [
+        "-f", "lavfi", "-i", "testsrc=size=640x480:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+        "-c:v", "rawvideo", "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", "-fs", str(at_least),
+    ]  # fmt: skip
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args, str(path)], check=True)
+    assert path.stat().st_size >= at_least
     return path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from lawtrace.orgs.models import DeviceKind
 from lawtrace.records import services as records
 from lawtrace.records.models import Record
 from lawtrace.rulebook.deadlines import Status
-from tests.evidence.conftest import MONDAY, add_av, upload_bytes, wenshang_setting
+from tests.evidence.conftest import MONDAY, add_av, playable, upload_bytes, wenshang_setting
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def _finding(case, rule_id: str, now: datetime):  # type: ignore[no-untyped-def]
 
 
 def _store(s: dict, av, at: datetime, **kwargs):  # type: ignore[no-untyped-def]
-    return upload_bytes(av, s["officer"], os.urandom(2000), at=at, **kwargs)
+    return upload_bytes(av, s["officer"], playable(2000), at=at, **kwargs)
 
 
 # -- storage deadlines ----------------------------------------------------------------------------------------------
@@ -106,7 +105,7 @@ def test_IMR_22_a_return_recorded_later_is_ledgered_and_changes_the_start(s: dic
 
 def test_media_time_disagreeing_with_the_typed_time_is_shown(s: dict) -> None:
     av = add_av(s)
-    upload_bytes(av, s["officer"], os.urandom(100), at=MONDAY + timedelta(hours=1))
+    upload_bytes(av, s["officer"], playable(100), at=MONDAY + timedelta(hours=1))
     file = av.files.get()
     file.probe = {"creation_time": "2025-11-09T01:00:00Z", "duration_ms": 60000}
     file.started_at = datetime(2025, 11, 9, 9, 0, tzinfo=MONDAY.tzinfo)
@@ -179,7 +178,7 @@ def _segments(s: dict, av, spans: list[tuple[int, int]]) -> None:
         upload_bytes(
             av,
             s["officer"],
-            os.urandom(500 + i),
+            playable(500 + i),
             at=MONDAY + timedelta(hours=2),
             name=f"seg{i}.mp4",
         )

@@ -17,7 +17,18 @@ from django.urls import reverse
 from lawtrace import clock
 from lawtrace.evidence import store, uploads
 from lawtrace.evidence.models import AVFile, StoredObject, Upload
-from tests.evidence.conftest import MONDAY, add_av, tus_create, tus_head, tus_patch
+from lawtrace.ledger.actions import LedgerAction
+from lawtrace.ledger.models import Entry
+from tests.evidence.conftest import (
+    MONDAY,
+    add_av,
+    ffmpeg_media,
+    needs_ffmpeg,
+    playable,
+    tus_create,
+    tus_head,
+    tus_patch,
+)
 from tests.evidence.seaweed import BUCKET, S3Server, seaweedfs, weed_binary
 
 pytestmark = [
@@ -54,7 +65,7 @@ def test_s3_resumable_upload_in_parts_completes_with_the_right_hash(
     s: dict, on_s3: S3Server, officer_client: Client
 ) -> None:
     av = add_av(s)
-    data = os.urandom(11 * MiB + 12345)
+    data = playable(11 * MiB + 12345)
     sha = hashlib.sha256(data).hexdigest()
     url = reverse("evidence_tus_collection", args=[av.pk])
     status, location = tus_create(officer_client, url, len(data), filename="long.mp4", sha256=sha)
@@ -84,7 +95,7 @@ def test_s3_duplicate_is_stored_once_and_a_refused_upload_leaves_nothing(
 ) -> None:
     av = add_av(s)
     url = reverse("evidence_tus_collection", args=[av.pk])
-    data = os.urandom(100_000)
+    data = playable(100_000)
     for _ in range(2):
         _, location = tus_create(officer_client, url, len(data))
         assert tus_patch(officer_client, location, 0, data).status_code == 204
@@ -108,3 +119,30 @@ def test_s3_abandoned_multipart_upload_is_aborted_by_the_cleanup(
         assert uploads.cleanup() == 1
     assert not any(name == str(upload.pk) for name, _, _ in store.staged())
     assert not Upload.objects.exists() and not AVFile.objects.exists()
+
+
+@needs_ffmpeg
+def test_s3_a_flipped_byte_is_refused_for_download_and_playback_shown_and_ledgered_once(
+    s: dict, on_s3: S3Server, officer_client: Client, tmp_path: Path
+) -> None:
+    av = add_av(s)
+    data = ffmpeg_media(tmp_path, "clip.mp4", seconds=3).read_bytes()
+    url = reverse("evidence_tus_collection", args=[av.pk])
+    with clock.frozen_at(MONDAY + timedelta(hours=1)):
+        _, location = tus_create(officer_client, url, len(data), filename="clip.mp4")
+        assert tus_patch(officer_client, location, 0, data).status_code == 204
+    file = AVFile.objects.get()
+    play, download = (reverse(n, args=[file.pk]) for n in ("evidence_file_play", "evidence_file_download"))
+    with clock.frozen_at(MONDAY + timedelta(hours=2)):
+        assert officer_client.get(play).status_code == 200
+        # when one byte of the object changes in the bucket
+        damaged = bytearray(data)
+        damaged[len(data) // 2] ^= 0x01
+        on_s3.client().put_object(Bucket=BUCKET, Key=on_s3.prefix + file.stored.storage_name, Body=bytes(damaged))
+        # then download and playback refuse it, the page shows it, and the ledger says it once
+        for _ in range(2):
+            assert officer_client.get(download).status_code == 409
+            assert officer_client.get(play, HTTP_RANGE="bytes=0-").status_code == 409
+        page = officer_client.get(reverse("evidence_av_detail", args=[av.pk])).content.decode()
+    assert 'data-testid="fixity-failed"' in page and "存储完成" not in page
+    assert Entry.objects.filter(action=LedgerAction.AV_FIXITY_FAILED).count() == 1

@@ -4,10 +4,13 @@ confirms the stored hash before the station may erase the camera's copy."""
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import timedelta
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import Client
 
 from lawtrace import clock
@@ -17,7 +20,7 @@ from lawtrace.evidence.models import AVFile, StationFile, StoredObject
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import Role
-from tests.evidence.conftest import MONDAY, add_av, b64, sha256_checksum
+from tests.evidence.conftest import MONDAY, add_av, b64, ffmpeg_media, needs_ffmpeg, playable, sha256_checksum
 from tests.factories import make_person, root_user
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +67,7 @@ def _send(token: str, data: bytes, *, chunk: int = 40_000, sha: str | None = Non
 
 def test_a_station_uploads_in_chunks_and_gets_a_receipt_with_the_stored_hash(s: dict, station: tuple) -> None:
     _, token = station
-    data = os.urandom(100_000)
+    data = playable(100_000)
     sha = hashlib.sha256(data).hexdigest()
     assert Client().get(f"{BASE}/receipts/{sha}", **_auth(token)).status_code == 404  # not yet: must upload
     assert _send(token, data) == sha
@@ -79,7 +82,7 @@ def test_a_station_uploads_in_chunks_and_gets_a_receipt_with_the_stored_hash(s: 
 
 def test_sending_the_same_file_again_stores_it_once(s: dict, station: tuple) -> None:
     _, token = station
-    data = os.urandom(50_000)
+    data = playable(50_000)
     _send(token, data)
     _send(token, data)
     assert StoredObject.objects.count() == 1 and StationFile.objects.count() == 1
@@ -90,7 +93,7 @@ def test_a_station_must_declare_the_hash_and_a_wrong_one_is_refused(s: dict, sta
     _, token = station
     response = Client().post(f"{BASE}/tus/", HTTP_UPLOAD_LENGTH="10", **_auth(token))
     assert response.status_code == 400 and "SHA-256" in response.content.decode()
-    data = os.urandom(1000)
+    data = playable(1000)
     client = Client()
     wrong = hashlib.sha256(b"other").hexdigest()
     created = client.post(
@@ -111,7 +114,7 @@ def test_without_a_valid_token_nothing_is_accepted(s: dict, station: tuple) -> N
 
 def test_a_station_sees_only_its_own_organisations_receipts_and_uploads(s: dict, station: tuple) -> None:
     _, token = station
-    data = os.urandom(20_000)
+    data = playable(20_000)
     _send(token, data)
     admin = make_person(s["other"], Role.ADMINISTRATOR)
     _, other_token = services.save_station(actor=admin, organisation=s["other"], name="邻县采集站")
@@ -134,7 +137,7 @@ def test_an_officer_assigns_a_station_file_to_an_av_record_and_the_deadline_uses
     _, token = station
     av = add_av(s)
     with clock.frozen_at(MONDAY + timedelta(hours=5)):
-        _send(token, os.urandom(10_000))
+        _send(token, playable(10_000))
     received = StationFile.objects.get()
     with clock.frozen_at(MONDAY + timedelta(hours=40)):
         services.assign_station_file(actor=s["officer"], av_record=av, station_file=received)
@@ -147,3 +150,21 @@ def test_an_officer_assigns_a_station_file_to_an_av_record_and_the_deadline_uses
 def test_the_openapi_document_lists_the_station_endpoints(s: dict) -> None:
     paths = Client().get("/api/openapi.json").json()["paths"]
     assert "/api/evidence/tus/" in paths and "/api/evidence/receipts/{sha256}" in paths
+
+
+@needs_ffmpeg
+def test_a_receipt_says_verified_only_while_the_stored_file_is_intact(s: dict, station: tuple, tmp_path: Path) -> None:
+    _, token = station
+    data = ffmpeg_media(tmp_path, "cam.mp4").read_bytes()
+    sha = _send(token, data)
+    assert Client().get(f"{BASE}/receipts/{sha}", **_auth(token)).json()["verified"] is True
+    stored = StoredObject.objects.get(sha256=sha)
+    path = Path(default_storage.path(stored.storage_name))
+    path.chmod(0o644)
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
+    call_command("evidence", "fixity", "--all", stdout=StringIO())
+    body = Client().get(f"{BASE}/receipts/{sha}", **_auth(token)).json()
+    assert body["verified"] is False and body["integrity"] == "failed" and body["last_checked_at"]
+    # no case holds it yet: the failure goes to the station's organisation's log, once
+    entry = Entry.objects.get(action=LedgerAction.AV_FIXITY_FAILED)
+    assert entry.case_number in ("", None) and sha in bytes(entry.data).decode()

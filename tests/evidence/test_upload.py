@@ -7,6 +7,7 @@ import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.storage import default_storage
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from lawtrace import clock
 from lawtrace.evidence import store, uploads
-from lawtrace.evidence.models import AVFile, StoredObject, Upload
+from lawtrace.evidence.models import AVFile, AVRecord, StoredObject, Upload
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from tests.evidence.conftest import (
@@ -23,6 +24,7 @@ from tests.evidence.conftest import (
     add_av,
     ffmpeg_media,
     needs_ffmpeg,
+    playable,
     sha256_checksum,
     signed_in,
     tus_create,
@@ -86,7 +88,7 @@ def test_interrupted_upload_resumes_after_reload_and_completes_with_the_right_ha
 
 def test_a_wrong_offset_is_refused_with_409_and_changes_nothing(s: dict, officer_client: Client) -> None:
     av = add_av(s)
-    data = os.urandom(1000)
+    data = playable(1000)
     _, location = tus_create(officer_client, _collection(av.pk), len(data))
     assert tus_patch(officer_client, location, 0, data[:400]).status_code == 204
     response = tus_patch(officer_client, location, 100, data[100:])
@@ -96,7 +98,7 @@ def test_a_wrong_offset_is_refused_with_409_and_changes_nothing(s: dict, officer
 
 def test_a_corrupted_chunk_is_refused_and_can_be_sent_again(s: dict, officer_client: Client) -> None:
     av = add_av(s)
-    data = os.urandom(50_000)
+    data = playable(50_000)
     _, location = tus_create(officer_client, _collection(av.pk), len(data))
     corrupted = bytearray(data[:20_000])
     corrupted[5] ^= 0xFF
@@ -124,13 +126,17 @@ def test_a_file_whose_hash_differs_from_the_declared_one_leaves_no_file_and_no_l
     assert Entry.objects.count() == entries
     assert _evidence_files(tmp_path) == []
     assert not list((tmp_path / "uploads").iterdir())  # the partial data went too
-    assert tus_head(officer_client, location).status_code == 200  # the client can still learn it was refused
-    assert tus_patch(officer_client, location, 0, data).status_code == 404
+    head = tus_head(officer_client, location)  # asked again, it is an error with its reason, never "done"
+    assert head.status_code == 410 and "Upload-Sha256" not in head
+    assert "拒收" in unquote(head["Upload-Problem"]) and "与声明的" in unquote(head["Upload-Problem"])
+    again = tus_patch(officer_client, location, len(data), b"x")
+    assert again.status_code == 410 and "拒收" in again.content.decode()
+    assert tus_patch(officer_client, location, 0, data).status_code == 410
 
 
 def test_an_abandoned_upload_is_cleaned_up_and_never_becomes_evidence(s: dict, officer_client: Client) -> None:
     av = add_av(s)
-    data = os.urandom(30_000)
+    data = playable(30_000)
     with clock.frozen_at(MONDAY + timedelta(hours=1)):
         _, location = tus_create(officer_client, _collection(av.pk), len(data))
         tus_patch(officer_client, location, 0, data[:10_000])
@@ -168,7 +174,7 @@ def test_termination_removes_the_partial_data(s: dict, officer_client: Client) -
 
 def test_the_same_file_twice_is_stored_once(s: dict, officer_client: Client, tmp_path: Path) -> None:
     first, second = add_av(s), add_av(s, start=MONDAY + timedelta(hours=1))
-    data = os.urandom(20_000)
+    data = playable(20_000)
     for av in (first, second, first):
         _, location = tus_create(officer_client, _collection(av.pk), len(data))
         assert tus_patch(officer_client, location, 0, data).status_code == 204
@@ -222,3 +228,35 @@ def test_the_cleanup_command_runs_and_reports(s: dict) -> None:
     out = StringIO()
     call_command("evidence", "cleanup", stdout=out)
     assert "清理过期上传 0 个" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [("clip.mp4", os.urandom(40_000), "不能播放"), ("empty.mp4", b"", "0 字节")],
+    ids=["random-bytes-named-mp4", "zero-bytes"],
+)
+def test_a_file_that_does_not_play_is_refused_at_completion_and_nothing_is_stored(
+    s: dict, officer_client: Client, tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    av = add_av(s)
+    entries = Entry.objects.count()
+    _, location = tus_create(officer_client, _collection(av.pk), len(data), filename=name, filetype="video/mp4")
+    if data:
+        response = tus_patch(officer_client, location, 0, data)
+    else:  # nothing to send: the client asks where it stands, which completes it
+        response = tus_head(officer_client, location)
+    assert response.status_code == 422
+    if data:
+        assert reason in response.content.decode() and "未作为证据保存" in response.content.decode()
+    assert not StoredObject.objects.exists() and not AVFile.objects.exists()
+    assert Entry.objects.count() == entries and _evidence_files(tmp_path) == []
+    head = tus_head(officer_client, location)
+    assert head.status_code == 410 and reason in unquote(head["Upload-Problem"])
+
+
+def test_a_photo_record_keeps_the_rules_for_images(s: dict, officer_client: Client, tmp_path: Path) -> None:
+    photo_av = add_av(s, media_type=AVRecord.media_type.field.choices[0][0])
+    data = ffmpeg_media(tmp_path, "p.png", kind="photo").read_bytes()
+    _, location = tus_create(officer_client, _collection(photo_av.pk), len(data), filename="p.png")
+    assert tus_patch(officer_client, location, 0, data).status_code == 204
+    assert AVFile.objects.filter(av_record=photo_av).count() == 1

@@ -39,7 +39,9 @@ router = Router(tags=["采集工作站"], auth=StationToken())
 
 
 class Receipt(Schema):
-    """The server's confirmation that the file is stored and its bytes hash to ``sha256``."""
+    """What the server knows of the file: stored, with these digests, and whether its bytes still hash to
+    ``sha256`` — ``verified`` is true only while its last fixity check (the upload's own hash pass, then the
+    periodic ones) found it intact; a station keeps the camera's copy unless it is."""
 
     sha256: str
     sm3: str
@@ -47,7 +49,9 @@ class Receipt(Schema):
     stored_at: datetime
     received_at: datetime
     station: str
-    verified: bool = True
+    verified: bool
+    last_checked_at: datetime | None
+    integrity: str  # "ok" or "failed" (完整性校验失败)
 
 
 class Problem(Schema):
@@ -107,5 +111,8 @@ def receipt(request: HttpRequest, sha256: str) -> Status[Receipt | Problem]:
             stored_at=received.stored.stored_at,
             received_at=received.received_at,
             station=received.station.name,
+            verified=received.stored.fixity_ok and received.stored.last_checked_at is not None,
+            last_checked_at=received.stored.last_checked_at,
+            integrity="ok" if received.stored.fixity_ok else "failed",
         ),
     )

@@ -27,6 +27,7 @@ class StoredObject(models.Model):
     stored_at = models.DateTimeField("存储时间")
     last_checked_at = models.DateTimeField("最近校验时间", null=True, blank=True)
     fixity_ok = models.BooleanField("校验一致", default=True)
+    fixity_failed_at = models.DateTimeField("校验失败时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "存储对象"
@@ -146,6 +147,12 @@ class Upload(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
     failure = models.CharField(max_length=200, blank=True)
     result = models.ForeignKey(StoredObject, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Completion's progress, so that a completion cut off by a crash resumes where it stopped (uploads.complete):
+    # the digests once the hash pass is done, and when a process claimed the completion.
+    sha256 = models.CharField(max_length=64, blank=True)
+    sm3 = models.CharField(max_length=64, blank=True)
+    completing_since = models.DateTimeField(null=True, blank=True)
+    completing_by = models.CharField(max_length=120, blank=True)  # host:pid:start of the completing process
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(db_index=True)
 

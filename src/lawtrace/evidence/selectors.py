@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from lawtrace.cases.models import Case
 from lawtrace.cases.selectors import visible_cases
 from lawtrace.evidence.models import AVFile, AVRecord, StationFile
-from lawtrace.orgs.models import User
+from lawtrace.orgs.models import Organisation, User
 
 
 def visible_av_records(user: User) -> QuerySet[AVRecord]:
@@ -39,4 +39,14 @@ def unassigned_station_files(case: Case) -> QuerySet[StationFile]:
         .exclude(stored_id__in=assigned)
         .select_related("stored", "station")
         .order_by("-received_at")
+    )
+
+
+def failed_files(organisations: QuerySet[Organisation]) -> QuerySet[AVFile]:
+    """AV files of these organisations' cases whose fixity check failed, latest failure first (the supervisor's
+    dashboard)."""
+    return (
+        AVFile.objects.filter(av_record__case__organisation__in=organisations, stored__fixity_ok=False)
+        .select_related("stored", "av_record__case__organisation")
+        .order_by("-stored__fixity_failed_at", "pk")
     )

@@ -162,9 +162,16 @@ def _recommit(av: AVRecord, fields: list[str]) -> None:
 
 def store_object(*, digests: Digests, storage_name: str) -> StoredObject:
     """The stored object for these bytes (created once; a duplicate upload finds the existing row)."""
+    now = clock.now()
     stored, _ = StoredObject.objects.get_or_create(
         sha256=digests.sha256,
-        defaults={"sm3": digests.sm3, "size": digests.size, "storage_name": storage_name, "stored_at": clock.now()},
+        defaults={
+            "sm3": digests.sm3,
+            "size": digests.size,
+            "storage_name": storage_name,
+            "stored_at": now,
+            "last_checked_at": now,  # the hash pass that just read these bytes is the first fixity check
+        },
     )
     return stored
 
@@ -350,9 +357,10 @@ def confirm(
 
 
 @transaction.atomic
-def record_access(*, actor: User, file: AVFile, kind: AccessKind) -> None:
+def record_access(*, actor: User, file: AVFile, kind: AccessKind, integrity_failed: bool = False) -> None:
     """Every view and download is kept (who, when). The ledger gets every download, and views by anyone not
-    handling the case, at most one an hour per person and file (DESIGN: access events; IMR-6)."""
+    handling the case, at most one an hour per person and file (DESIGN: access events; IMR-6). A supervisor's
+    download of a file whose fixity failed says so in its entry."""
     now = clock.now()
     case = file.av_record.case
     if kind == AccessKind.VIEW:
@@ -364,7 +372,8 @@ def record_access(*, actor: User, file: AVFile, kind: AccessKind) -> None:
     else:
         Access.objects.create(file=file, user=actor, kind=kind, at=now)
         action = LedgerAction.AV_DOWNLOADED
-    _ledger(action, actor, file.av_record, {"file": str(file.pk)}, evidence=[file.stored.sha256])
+    extra = {"file": str(file.pk), **({"integrity": "failed"} if integrity_failed else {})}
+    _ledger(action, actor, file.av_record, extra, evidence=[file.stored.sha256])
 
 
 def token_hash(token: str) -> str:

@@ -1,9 +1,13 @@
 """Sending evidence files: byte ranges for playback (seeking in a multi-GB video reads only what is asked), and
 whole-file downloads that carry the SHA-256 and are checked as they are read back from storage.
 
-A download is hashed while it streams; if the bytes read do not match the stored hash the stream is cut before its
-end (the client sees a short body against ``Content-Length``) and the mismatch is ledgered as a fixity failure —
-a corrupted file is never delivered as if it were intact, and never silently.
+Before anything is sent, ``fixity.problem`` decides whether the file may be served as evidence (a failed file
+never; a small one is hashed first; a large one needs a recent successful check) — a refusal is a 409 (failed) or
+503 (not yet checked) with the Chinese reason. A download is also hashed while it streams; if the bytes read do not
+match the stored hash the stream is cut before its end (the client sees a short body against ``Content-Length``)
+and the mismatch is ledgered — a corrupted file is never delivered as if it were intact, and never silently. The
+one exception is a supervisor's download of a failed file, for the inquiry: sent as it is, marked as failed in its
+name and headers (and ledgered as such by the view).
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from lawtrace.evidence import store
-from lawtrace.evidence.models import AVFile, StoredObject
+from lawtrace.evidence import fixity, store
+from lawtrace.evidence.models import AVFile
 
 log = logging.getLogger("lawtrace.evidence")
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -53,6 +58,16 @@ def _content_type(file: AVFile) -> str:
     return {"video": "video/mp4", "audio": "audio/mpeg", "photo": "image/jpeg"}.get(kind, "application/octet-stream")
 
 
+def refusal(message: str) -> HttpResponse:
+    """Why a file is not served: 409 when its fixity failed, 503 (try later) while a large one awaits its check."""
+    status = 409 if message == fixity.FAILED else 503
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    if status == 409:
+        response["X-Evidence-Integrity"] = "failed"
+    return response
+
+
 def play(file: AVFile, range_header: str) -> HttpResponse | StreamingHttpResponse:
     size = file.stored.size
     try:
@@ -78,10 +93,7 @@ def _verified(file: AVFile) -> Iterator[bytes]:
         hasher.update(block)
         yield block
     if hasher.hexdigest() != file.stored.sha256:
-        from lawtrace.evidence.fixity import report_failure
-
-        report_failure(file.stored, actual=hasher.hexdigest())
-        StoredObject.objects.filter(pk=file.stored.pk).update(fixity_ok=False)
+        fixity.record_result(file.stored, actual=hasher.hexdigest())
         log.error("evidence file %s failed its SHA-256 check during download", file.stored.pk)
         raise IntegrityError(file.stored.sha256)
 
@@ -94,6 +106,21 @@ def download(file: AVFile) -> StreamingHttpResponse:
     response["X-Evidence-SHA256"] = sha
     response["X-Evidence-SM3"] = file.stored.sm3
     response["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha)).decode()}:"  # RFC 9530
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def download_failed(file: AVFile) -> StreamingHttpResponse:
+    """A supervisor's copy of a file whose fixity failed: the bytes as stored, never presented as intact (no
+    digest header, the name and ``X-Evidence-Integrity`` say 完整性校验失败)."""
+    sha = file.stored.sha256
+    stream = store.read_range(file.stored.storage_name, 0, None) if store.exists(file.stored.storage_name) else []
+    response = StreamingHttpResponse(stream, content_type="application/octet-stream")
+    name = f"INTEGRITY-FAILED-{sha[:16]}{_suffix(file.name)}"
+    marked = quote(f"完整性校验失败-{sha[:16]}{_suffix(file.name)}")
+    response["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{marked}"
+    response["X-Evidence-Integrity"] = "failed"
+    response["X-Evidence-Expected-SHA256"] = sha
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -183,32 +183,79 @@ def _checked(received: int, count: int, hasher: Any, checksum: tuple[str, bytes]
     return received
 
 
-def digests(upload: Upload) -> Digests:
-    """Assemble the upload and hash it in one sequential pass (the only whole-file read before it is evidence)."""
+def assemble(upload: Upload) -> None:
+    """S3: join the multipart upload's parts into the staging object (local: nothing to do). Safe to repeat after a
+    crash: when the multipart upload is already gone but its staging object is there, that is the assembled file."""
     if upload.backend == "local":
-        with open(staging_path(upload), "rb") as f:
-            return digest_blocks(read_blocks(f, upload.length))
+        return
     client, bucket = _s3()
     key = _staging_key(upload)
     if upload.s3_upload_id:
         parts = [{"PartNumber": p["PartNumber"], "ETag": p["ETag"]} for p in upload.parts]
-        client.complete_multipart_upload(
-            Bucket=bucket, Key=key, UploadId=upload.s3_upload_id, MultipartUpload={"Parts": parts}
-        )
+        try:
+            client.complete_multipart_upload(
+                Bucket=bucket, Key=key, UploadId=upload.s3_upload_id, MultipartUpload={"Parts": parts}
+            )
+        except client.exceptions.NoSuchUpload:
+            if not staging_exists(upload):
+                raise
         upload.s3_upload_id = ""
-    elif upload.length == 0:
+    elif upload.length == 0 and not staging_exists(upload):
         client.put_object(Bucket=bucket, Key=key, Body=b"")
-    body = client.get_object(Bucket=bucket, Key=key)["Body"]
+
+
+def staging_exists(upload: Upload) -> bool:
+    if upload.backend == "local":
+        return staging_path(upload).exists()
+    from botocore.exceptions import ClientError
+
+    client, bucket = _s3()
+    try:
+        client.head_object(Bucket=bucket, Key=_staging_key(upload))
+    except ClientError:
+        return False
+    return True
+
+
+def digests(upload: Upload) -> Digests:
+    """Hash the assembled upload in one sequential pass (the only whole-file read before it is evidence)."""
+    if upload.backend == "local":
+        with open(staging_path(upload), "rb") as f:
+            return digest_blocks(read_blocks(f, upload.length))
+    client, bucket = _s3()
+    body = client.get_object(Bucket=bucket, Key=_staging_key(upload))["Body"]
     return digest_blocks(body.iter_chunks(BLOCK))
 
 
-def promote(upload: Upload, sha256: str) -> str:
-    """Put the hashed upload in its content-addressed place, or drop it if those bytes are already stored."""
+def staged_source(upload: Upload) -> str:
+    """A path or URL ffprobe can read the assembled upload from, before it is stored."""
+    if upload.backend == "local":
+        return str(staging_path(upload))
+    client, bucket = _s3()
+    return str(
+        client.generate_presigned_url(
+            "get_object", Params={"Bucket": bucket, "Key": _staging_key(upload)}, ExpiresIn=3600
+        )
+    )
+
+
+class StagingGone(Exception):
+    """Neither the staged upload nor the stored object is there: the bytes are lost, the upload cannot complete."""
+
+
+def promote(upload: Upload, sha256: str, *, replace: bool = False) -> str:
+    """Put the hashed upload in its content-addressed place, or drop it if those bytes are already stored
+    (``replace``: put it there anyway — the stored copy failed its fixity check and these bytes hash right).
+    Idempotent: after a crash that already moved it, the stored object is found in place."""
     name = object_name(sha256)
     if upload.backend == "local":
         final = Path(default_storage.path(name))
         staged = staging_path(upload)
-        if final.exists():
+        if not staged.exists():
+            if final.exists():
+                return name
+            raise StagingGone(name)
+        if final.exists() and not replace:
             staged.unlink()
         else:
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -217,7 +264,11 @@ def promote(upload: Upload, sha256: str) -> str:
         return name
     client, bucket = _s3()
     key = _staging_key(upload)
-    if not exists(name):
+    if not staging_exists(upload):
+        if exists(name):
+            return name
+        raise StagingGone(name)
+    if replace or not exists(name):
         client.copy({"Bucket": bucket, "Key": key}, bucket, _key(name))
     client.delete_object(Bucket=bucket, Key=key)
     return name

@@ -3,9 +3,11 @@ the docking-station API. Only the headers live here; what an upload is and when 
 ``uploads.py``'s.
 
 Responses: 201 + ``Location`` on creation; 204 + ``Upload-Offset`` after a chunk (and ``Upload-Sha256`` once the
-file is stored); 404 for an upload that is not the caller's; 409 for a wrong offset; 412 for another protocol
-version; 413 too large; 415 wrong content type; 460 chunk checksum mismatch; 422 a completed file refused. Refusals
-carry the Chinese message as plain text.
+file is stored); HEAD 200 + ``Upload-Offset`` (``Upload-Sha256`` once stored — an upload at full length that is not
+yet complete is completed first, or answers 423 while another process completes it); 404 for an upload that is not
+the caller's; 409 for a wrong offset; 410 for an upload refused earlier; 412 for another protocol version; 413 too
+large; 415 wrong content type; 423 being completed (``Retry-After``); 460 chunk checksum mismatch; 422 a completed
+file refused. Refusals carry the Chinese message as plain text (and, percent-encoded, in ``Upload-Problem``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import binascii
 from collections.abc import Callable
 from typing import Any, BinaryIO, cast
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -56,7 +59,15 @@ def refusal(error: Refused) -> HttpResponse:
         status = 460
     elif isinstance(error, uploads.Rejected):
         status = 422
-    return _headers(HttpResponse(str(error), status=status, content_type="text/plain; charset=utf-8"))
+    elif isinstance(error, uploads.UploadRejected):
+        status = 410
+    elif isinstance(error, uploads.Completing):
+        status = 423
+    response = HttpResponse(str(error), status=status, content_type="text/plain; charset=utf-8")
+    response["Upload-Problem"] = quote(str(error))  # a HEAD answer has no body to carry it
+    if status == 423:
+        response["Retry-After"] = "5"
+    return _headers(response)
 
 
 def _version_problem(request: HttpRequest) -> HttpResponse | None:
@@ -94,6 +105,14 @@ def create(request: HttpRequest, location: Callable[[Upload], str], **owner: Any
 
 
 def head(upload: Upload) -> HttpResponse:
+    """Where the upload stands — success (``Upload-Sha256``) only once it is complete."""
+    if upload.state == Upload.State.FAILED:
+        return refusal(uploads.UploadRejected(f"该上传已被拒收：{upload.failure}"))
+    if upload.state == Upload.State.OPEN and upload.offset == upload.length:
+        try:
+            uploads.finish(upload)
+        except Refused as error:
+            return refusal(error)
     response = HttpResponse(status=200)
     response["Upload-Offset"] = str(upload.offset)
     response["Upload-Length"] = str(upload.length)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("av/<int:pk>/assign/", views.av_assign, name="evidence_av_assign"),
     path("av/files/<int:pk>/play/", views.file_play, name="evidence_file_play"),
     path("av/files/<int:pk>/download/", views.file_download, name="evidence_file_download"),
+    path("av/files/<int:pk>/fixity/", views.file_fixity, name="evidence_file_fixity"),
     path("av/files/<int:pk>/poster.jpg", views.file_poster, name="evidence_file_poster"),
     path("av/<int:av_pk>/tus/", upload_views.collection, name="evidence_tus_collection"),
     path("av/tus/<str:pk>/", upload_views.item, name="evidence_tus_item"),

@@ -5,6 +5,8 @@ Glue only: reads through the scoped selectors, writes through services; a refusa
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -14,9 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from lawtrace import clock
 from lawtrace.cases.selectors import visible_cases
 from lawtrace.errors import Refused
-from lawtrace.evidence import forms, media, rules, selectors, services, serving, store
+from lawtrace.evidence import fixity, forms, media, rules, selectors, services, serving, store
 from lawtrace.evidence.models import AccessKind, AVFile, AVRecord, MediaType
 from lawtrace.orgs.models import User
+from lawtrace.orgs.permissions import Action
+from lawtrace.orgs.selectors import can
 from lawtrace.rulebook.loader import at as rulebook_at
 from lawtrace.rulebook.overrides import working_calendar
 
@@ -44,10 +48,13 @@ def card_context(case: object, user: User) -> dict[str, object]:
     calendar, now = working_calendar(), clock.now()
     rows = []
     has_rule = rules.storage_rule(rulebook) is not None
+    failed = 0
     for av in selectors.av_records_of(case):
         judged = rules.judge_storage(rulebook, av, calendar, now) if has_rule else None
+        av.failed_files = sum(1 for f in av.files.all() if not f.stored.fixity_ok)  # type: ignore[attr-defined]
+        failed += av.failed_files  # type: ignore[attr-defined]
         rows.append((av, judged))
-    return {"av_rows": rows, "can_add_av": services.may_handle(user, case)}
+    return {"av_rows": rows, "can_add_av": services.may_handle(user, case), "failed_files": failed}
 
 
 @login_required
@@ -94,7 +101,9 @@ def av_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "av": av,
         "case": av.case,
-        "files": av.files.all(),
+        "files": [(f, fixity.state(f.stored)) for f in av.files.all()],
+        "failed_files": [f for f in av.files.all() if not f.stored.fixity_ok],
+        "can_check": can(_user(request), Action.SUPERVISE, av.case.organisation),
         "storage": storage,
         "disagreements": rules.disagreements(av),
         "open_gaps": [g for rule in continuous for g in rules.open_gaps(rule, av)],
@@ -200,24 +209,57 @@ def _file(request: HttpRequest, pk: int) -> AVFile:
     return get_object_or_404(selectors.visible_files(_user(request)), pk=pk)
 
 
+PLAYER_TRUSTS_CHECK_FOR = timedelta(hours=1)  # a player's seeks after the opening request, which hashed the file
+
+
+def _opening(range_header: str) -> bool:
+    return not range_header or range_header.replace(" ", "").startswith("bytes=0-")
+
+
 @require_GET
 @login_required
 def file_play(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
-    """Playback with byte ranges. Opening the file (no range, or a range from byte 0) counts as one view; the
-    player's later range requests while seeking do not."""
+    """Playback with byte ranges, only of a file that is intact. Opening the file (no range, or a range from
+    byte 0) hashes a small file first and counts as one view; the player's later range requests while seeking
+    trust that check for a while and are not counted."""
     file = _file(request, pk)
     range_header = request.headers.get("Range", "")
-    if not range_header or range_header.replace(" ", "").startswith("bytes=0-"):
+    opening = _opening(range_header)
+    problem = fixity.problem(file.stored, trust_check_within=None if opening else PLAYER_TRUSTS_CHECK_FOR)
+    if problem:
+        return serving.refusal(problem)
+    if opening:
         services.record_access(actor=_user(request), file=file, kind=AccessKind.VIEW)
     return serving.play(file, range_header)
 
 
 @require_GET
 @login_required
-def file_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def file_download(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+    """A download of an intact file; a failed one only for a supervisor, marked and ledgered as failed."""
     file = _file(request, pk)
+    problem = fixity.problem(file.stored)
+    if problem == fixity.FAILED and can(_user(request), Action.SUPERVISE, file.av_record.case.organisation):
+        services.record_access(actor=_user(request), file=file, kind=AccessKind.DOWNLOAD, integrity_failed=True)
+        return serving.download_failed(file)
+    if problem:
+        return serving.refusal(problem)
     services.record_access(actor=_user(request), file=file, kind=AccessKind.DOWNLOAD)
     return serving.download(file)
+
+
+@require_POST
+@login_required
+def file_fixity(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor forces a fixity check of one file now (a failure is ledgered, once)."""
+    file = _file(request, pk)
+    if not can(_user(request), Action.SUPERVISE, file.av_record.case.organisation):
+        messages.error(request, "只有监督人员可以发起完整性校验。")
+    elif fixity.verify(file.stored):
+        messages.success(request, f"完整性校验一致：{file.name} 与入库时的 SHA-256 相符。")
+    else:
+        messages.error(request, f"完整性校验失败：{file.name} 与入库时的 SHA-256 不符或文件缺失，已记入台账。")
+    return redirect("evidence_av_detail", pk=file.av_record_id)
 
 
 @require_GET
@@ -225,6 +267,8 @@ def file_download(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def file_poster(request: HttpRequest, pk: int) -> HttpResponse:
     """A JPEG poster frame of a video, or a preview of a photo, cut once and kept beside the file."""
     file = _file(request, pk)
+    if not file.stored.fixity_ok:  # a preview cut from a damaged file is not shown as if it were the evidence
+        return serving.refusal(fixity.FAILED)
     name = f"posters/{file.stored.sha256}.jpg"
     if not store.exists(name):
         data = media.poster(store.media_source(file.stored.storage_name))

@@ -85,3 +85,5 @@ class LedgerAction(models.TextChoices):
     REACTION_CONFIRMED = "disclosure.reaction_confirmed", "确认舆情跟踪"
     # the ledger itself
     KEY_ROTATED = "ledger.key_rotated", "更换签名密钥"
+    # evidence (later additions: appended at the end so that the vocabulary's order stays stable)
+    AV_FIXITY_RESTORED = "evidence.fixity_restored", "音像文件校验恢复一致"

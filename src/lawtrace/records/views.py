@@ -140,17 +140,18 @@ def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The attached file, checked against its SHA-256 as it is read (a file changed in storage is not served)."""
     from django.http import HttpResponse as Plain
 
-    from lawtrace.evidence import store
-    from lawtrace.evidence.hashing import digest_blocks
+    from lawtrace.records import attachments
     from lawtrace.records.models import Attachment
 
     attachment = get_object_or_404(
         Attachment.objects.filter(record__case__in=visible_cases(_user(request))).select_related("stored"), pk=pk
     )
-    data = b"".join(store.read_range(attachment.stored.storage_name))
-    if digest_blocks([data]).sha256 != attachment.stored.sha256:
+    data = attachments.intact(attachment)
+    if data is None:
         return Plain(
-            "附件校验不符，已停止提供；请联系系统管理员。", status=500, content_type="text/plain; charset=utf-8"
+            "附件完整性校验失败（与入库时的 SHA-256 不符或文件缺失），已停止提供，并已记入台账；请联系监督人员。",
+            status=409,
+            content_type="text/plain; charset=utf-8",
         )
     response = Plain(data, content_type=attachment.content_type)
     response["X-Content-SHA256"] = attachment.stored.sha256

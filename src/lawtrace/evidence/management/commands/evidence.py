@@ -1,8 +1,9 @@
 """``lawtrace evidence cleanup|fixity``: the evidence app's periodic work, safe to run as often as wanted.
 
-``cleanup`` removes uploads untouched for ``LAWTRACE_UPLOAD_EXPIRY_HOURS`` (their partial data never becomes
-evidence); ``fixity`` re-reads stored files not checked for 30 days and ledgers any mismatch or missing file.
-``lawtrace periodic`` should call both (see tasks.py).
+``cleanup`` completes uploads whose last byte is stored but whose completion was cut off, and removes uploads
+untouched for ``LAWTRACE_UPLOAD_EXPIRY_HOURS`` (their partial data never becomes evidence); ``fixity`` re-reads
+this run's share of the rolling schedule (the whole store every ``LAWTRACE_FIXITY_CYCLE_DAYS``), ``fixity --all``
+every stored file now; a mismatch or a missing file is ledgered once. ``lawtrace periodic`` calls both (tasks.py).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("work", choices=["cleanup", "fixity"])
+        parser.add_argument("--all", action="store_true", help="fixity：立即校验全部已存储文件")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["work"] == "cleanup":
-            self.stdout.write(f"清理过期上传 {tasks.cleanup_uploads()} 个")
+            resumed = tasks.resume_uploads()
+            self.stdout.write(f"完成中断的上传 {resumed} 个；清理过期上传 {tasks.cleanup_uploads()} 个")
         else:
-            checked, failed = tasks.check_fixity()
+            checked, failed = tasks.check_fixity(everything=options["all"])
             self.stdout.write(f"校验文件 {checked} 个，不符 {failed} 个")
