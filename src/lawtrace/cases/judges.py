@@ -261,10 +261,10 @@ def _gates_for(kind: str, rulebook: Rulebook, case_type: str, procedure: str) ->
     """(rule ID, gate message, judge) for every judged gate on the actions this record kind performs."""
     actions = ACTIONS_OF_KIND.get(kind, ())
     found: list[tuple[str, str, Judge]] = []
-    for cited, judge in BUILT_IN.get(kind, []):
+    for cited, built_in in BUILT_IN.get(kind, []):
         rule_id = next((r for r in cited if r in rulebook), None)
         if rule_id is not None:
-            found.append((rule_id, "", judge))
+            found.append((rule_id, "", built_in))
     if not actions:
         return found
     for rule in rulebook.rules_for(case_type, procedure):
