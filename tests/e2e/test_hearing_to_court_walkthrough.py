@@ -176,6 +176,7 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
                 "陈述申辩时间": _at(hearing),
                 "陈述、申辩内容": "见听证笔录。",
                 "采纳情况": "部分采纳，核减挂床住院3人次。",
+                "复核意见": "经复核，挂床住院3人次证据不足，予以核减。",
                 "当事人签名": "已签名",
             },
         )
@@ -192,6 +193,7 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
                 "审核意见": "事实清楚，证据确凿，程序合法，同意。",
                 "审核通过": True,
                 "审核时间": _at(day(66)),
+                "审核人法律职业资格证书编号": "A20151100000001",
             },
         )
     finally:

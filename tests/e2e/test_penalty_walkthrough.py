@@ -376,6 +376,14 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
             name="service",
         )
         officer.record(
+            "罚款缴纳记录",
+            {
+                "缴纳金额（元）": "120000",
+                "缴纳时间": _at(now - timedelta(minutes=4)),
+                "缴纳方式": "指定银行",
+            },
+        )
+        officer.record(
             "执行情况记录",
             {
                 "履行或执行情况": "当事人已于指定银行缴纳罚款人民币壹拾贰万元。",
