@@ -131,11 +131,12 @@ def _decision_chain(s: dict, case: object, moment: datetime) -> None:
     from lawtrace.orgs.models import Role
     from tests.factories import make_person
 
-    def has(kind: str) -> bool:
-        return _has(case, kind)
+    def has(*kinds: str, by: datetime = moment) -> bool:
+        signed = case.records.filter(kind__in=kinds, status="signed", signed_at__lte=by)  # type: ignore[attr-defined]
+        return signed.exists()
 
-    start = max(moment - timedelta(days=12), case.created_at + timedelta(minutes=5))  # type: ignore[attr-defined]
-    if not has("inquiry_transcript") and not has("onsite_inspection_record"):
+    start = moment - timedelta(days=12)
+    if not has("inquiry_transcript", "onsite_inspection_record", by=start + timedelta(hours=1)):
         _signed(s, case, "inquiry_transcript", start)
     if not has("rights_notice"):
         notified = start + timedelta(hours=2)

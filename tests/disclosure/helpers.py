@@ -109,6 +109,10 @@ def sign(s: dict[str, Any], case: Case, kind: str, content: dict[str, Any]) -> I
     """Make (officer) and sign (the officer, or the bureau head for a decision: APL-57) a record at the clock's time;
     return the item its signing drafted (if any)."""
     signer = s["head"] if kind in records.SIGNERS else s["officer"]
+    if kind == "penalty_decision":  # notified, heard and reviewed first (APL-62, APL-45, APL-58)
+        from tests.cases.steps import _decision_chain
+
+        _decision_chain(s, case, clock.now() - timedelta(minutes=5))
     if "signed_by" in content:
         content = {**content, "signed_by": str(signer.pk)}
     record = records.add_record(

@@ -159,6 +159,9 @@ def _decide(case: Case) -> Item:
         "signed_at": timezone.now().isoformat(),
         "fine_fen": 500000,
     }
+    from tests.cases.steps import _decision_chain
+
+    _decision_chain({"officer": officer, "head": head, "county": case.organisation}, case, timezone.now())
     record = records.add_record(
         actor=officer, case=case, kind="penalty_decision", occurred_at=timezone.now(), content=content
     )

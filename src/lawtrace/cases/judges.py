@@ -222,11 +222,11 @@ def closing_requirements_met(facts: CaseFacts, act: RecordFact, j: Judging) -> s
             return "尚无当场行政处罚决定书"
     else:
         decision = facts.latest("penalty_decision")
-        if decision is None:
-            return None if facts.status in ("terminated", "transferred") else "尚无已签署的行政处罚决定书"
-        if facts.served_at(decision) is None:
+        if decision is None and facts.case_type == "penalty" and facts.status not in ("terminated", "transferred"):
+            return "尚无已签署的行政处罚决定书"
+        if decision is not None and facts.served_at(decision) is None:
             return f"行政处罚决定书（{decision.number or decision.pk}）尚未送达"
-        if decision.content.get("outcome") in ("no_penalty", "referral"):
+        if decision is not None and decision.content.get("outcome") in ("no_penalty", "referral"):
             return None
     if facts.has("court_enforcement_application"):
         return None
