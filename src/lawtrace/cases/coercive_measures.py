@@ -180,7 +180,7 @@ def check_content(case: Case, kind: str, content: dict[str, object], replacing: 
         if taken is not None and reported is not None and reported < taken:
             raise Refused("向负责人报告的时间不能早于当场实施行政强制措施的时间。", rule="CEL-19")
     elif kind == PROPERTY_LIST:
-        if int(str(content.get("copies") or 0)) != 2:
+        if int(str(content.get("copies") or 0)) != 2 or content.get("copies_kept") is False:
             raise Refused("财物清单一式二份，由当事人和行政机关分别保存。", rule="CEL-24")
     elif kind == EXTENSION:
         _check_extension(case, content, replacing)

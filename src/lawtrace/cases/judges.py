@@ -228,6 +228,8 @@ def closing_requirements_met(facts: CaseFacts, act: RecordFact, j: Judging) -> s
             return f"行政处罚决定书（{decision.number or decision.pk}）尚未送达"
         if decision is not None and decision.content.get("outcome") in ("no_penalty", "referral"):
             return None
+        if decision is None and act.content.get("ground") in ("no_execution", "terminated"):
+            return None  # an inspection without findings, a case terminated: nothing to execute
     if facts.has("court_enforcement_application"):
         return None
     execution = facts.latest("execution_record")
@@ -278,13 +280,17 @@ def judge_act(facts: CaseFacts, act: RecordFact, judging: Judging) -> list[Verdi
     """Every unmet rule for ``act`` given the facts as they stood at it (``facts`` already narrowed)."""
     verdicts = []
     for rule_id, _message, judge in _gates_for(act.kind, judging.rulebook, facts.case_type, facts.procedure):
-        try:
-            problem = judge(facts, act, judging)
-        except (KeyError, ValueError, TypeError) as e:  # a parameter or a stored value the judge cannot read
-            problem = f"无法判断（{e.__class__.__name__}）"
-        if problem is not None:
+        if (problem := _judged(judge, facts, act, judging)) is not None:
             verdicts.append(Verdict(rule_id, problem, act))
     return verdicts
+
+
+def _judged(judge: Judge, facts: CaseFacts, act: RecordFact, judging: Judging) -> str | None:
+    """The judge's answer; a parameter or a stored value it cannot read is an unmet rule, never an exception."""
+    try:
+        return judge(facts, act, judging)
+    except (KeyError, ValueError, TypeError) as e:
+        return f"无法判断（{e.__class__.__name__}）"
 
 
 def verdicts_at_signing(facts: CaseFacts, act: RecordFact, judging: Judging) -> list[Verdict]:
@@ -314,10 +320,7 @@ def judged_acts(facts: CaseFacts, judging: Judging) -> list[ActJudgement]:
             continue
         before = facts.as_of(act.when(), act)
         for rule_id, _message, judge in gates:
-            try:
-                problem = judge(before, act, judging)
-            except (KeyError, ValueError, TypeError) as e:
-                problem = f"无法判断（{e.__class__.__name__}）"
+            problem = _judged(judge, before, act, judging)
             status = Status.MET if problem is None else Status.MISSING
             note = "" if problem is None else f"{act.name}签署时：{problem}"
             out.append(ActJudgement(rule_id, status, act, note))
