@@ -169,7 +169,8 @@ def test_registering_an_av_record_through_the_page_is_ledgered(s: dict, officer_
     assert response.status_code == 302 and response["Location"] == reverse("evidence_av_upload", args=[av.pk])
     assert Entry.objects.filter(action=LedgerAction.AV_RECORD_ADDED, case_number=s["case"].number).count() == 1
     upload_page = officer_client.get(response["Location"]).content.decode()
-    assert "tus-js-client/tus.min.js" in upload_page and "X-CSRFToken" in upload_page
+    assert "tus-js-client/tus.min.js" in upload_page and "lawtrace/av-upload.js" in upload_page
+    assert 'data-csrf="' in upload_page  # the script (no inline code: CSP) sends it as X-CSRFToken
 
 
 def test_the_ledger_holds_no_typed_free_text(s: dict) -> None:

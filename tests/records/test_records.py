@@ -61,17 +61,22 @@ def test_IMR_9_a_complete_inquiry_record_is_made_signed_and_ledgered(s: dict) ->
     assert b"15000000001" not in bytes(Entry.objects.latest("pk").data)
 
 
-def test_IMR_9_certificates_not_shown_is_refused_and_nothing_written(s: dict) -> None:
-    before = (Record.objects.count(), Entry.objects.count())
-    with pytest.raises(Refused, match="已出示执法证件"):
-        services.add_record(
-            actor=s["officer"],
-            case=s["case"],
-            kind="inquiry_transcript",
-            occurred_at=timezone.now(),
-            content=_inquiry(s, certificates_shown=False),
-        )
-    assert (Record.objects.count(), Entry.objects.count()) == before
+def test_IMR_9_certificates_not_shown_is_recorded_as_no_and_its_signature_refused_with_nothing_written(
+    s: dict,
+) -> None:
+    draft = services.add_record(
+        actor=s["officer"],
+        case=s["case"],
+        kind="inquiry_transcript",
+        occurred_at=timezone.now(),
+        content=_inquiry(s, certificates_shown=False),
+    )
+    assert draft.content["certificates_shown"] is False  # "no" is an answer, recorded as given
+    before = Entry.objects.count()
+    with pytest.raises(Refused, match="出示执法证件") as refusal:
+        services.sign_record(actor=s["officer"], record=draft)
+    assert refusal.value.rule in ("APL-55", "IMR-9") and Entry.objects.count() == before
+    assert Record.objects.get(pk=draft.pk).status == Record.Status.DRAFT
 
 
 @pytest.mark.parametrize(
