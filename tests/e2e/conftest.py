@@ -30,6 +30,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# The environment of each running server (its database, its var folder), for steps a test takes through the services
+# rather than the browser (``run_in_server``).
+SERVER_ENVIRONMENTS: dict[str, dict[str, str]] = {}
+
+
+def run_in_server(server: str, code: str) -> None:
+    """Run Python code with Django set up against the server's own database (``lawtrace shell -c``)."""
+    subprocess.run([*CLI, "shell", "-c", code], env=SERVER_ENVIRONMENTS[server], check=True)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("e2e-var")
@@ -42,6 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             )
             try:
                 _wait_for(port, var_dir)
+                SERVER_ENVIRONMENTS[f"http://127.0.0.1:{port}"] = env
                 yield f"http://127.0.0.1:{port}"
             finally:
                 process.terminate()

@@ -17,6 +17,7 @@ import pytest
 
 from lawtrace.identifiers import id_number_check_digit
 from lawtrace.orgs.demo import DEMO_PASSWORD
+from tests.e2e.conftest import run_in_server
 
 pytestmark = pytest.mark.e2e
 
@@ -150,6 +151,18 @@ def test_decision_published_masked_corrected_and_withdrawn(server: str, browser,
             wait_text(approver, "已保存，并记入台账")
         finally:
             approver.close()
+
+    # -- what comes before a decision, through the services (the walk-throughs of cases show it in the browser):
+    # the questioning, the rights notice served, the party heard and the statement reviewed, the legal review --------
+    run_in_server(
+        server,
+        "from lawtrace import clock; from lawtrace.cases.models import Case; from lawtrace.orgs.models import User; "
+        "from tests.cases.steps import _decision_chain; "
+        f"case = Case.objects.get(number={case_number!r}); u = lambda n: User.objects.get(username=n); "
+        "s = {'officer': u('xlht-officer1'), 'officer2': u('xlht-officer2'), 'head': u('xlht-head'), "
+        "'reviewer': u('xlht-reviewer'), 'county': case.organisation}; "
+        "_decision_chain(s, case, clock.now() - __import__('datetime').timedelta(minutes=30))",
+    )
 
     # -- the handler makes the penalty decision (with the party's details in its text); the head signs it --------
     officer = Walk(browser, server, output_dir, "xlht-officer1")
