@@ -200,7 +200,10 @@ def _process_start(pid: int) -> str | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return stat.rsplit(")", 1)[1].split()[19]
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):  # a killed process nobody has reaped yet (a zombie) is not alive
+        return None
+    return fields[19]
 
 
 def _me() -> str:
