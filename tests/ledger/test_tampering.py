@@ -39,16 +39,6 @@ from tests.ledger.test_verify import drop_triggers, entry, sql
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def log() -> Log:
-    county = make_org(OrgKind.COUNTY, make_org(OrgKind.CITY, make_org(OrgKind.PROVINCE)))
-    for _ in range(6):
-        make_person(county, Role.OFFICER)
-    log = log_for(county)
-    assert log.size == 7  # org.saved + 6 role.granted
-    return log
-
-
 def run_verify(*args: str) -> tuple[int, str]:
     out = StringIO()
     try:

@@ -18,22 +18,11 @@ from django.db import connection
 
 from lawtrace.ledger import merkle
 from lawtrace.ledger.models import Checkpoint, Entry, Log
-from lawtrace.ledger.services import checkpoint_storage_path, log_for, make_checkpoint, rotate_key
+from lawtrace.ledger.services import checkpoint_storage_path, make_checkpoint, rotate_key
 from lawtrace.ledger.verify import verify_log
-from lawtrace.orgs.models import OrgKind, Role
-from tests.factories import make_org, make_person, root_user
+from tests.factories import root_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def log() -> Log:
-    county = make_org(OrgKind.COUNTY, make_org(OrgKind.CITY, make_org(OrgKind.PROVINCE)))
-    for _ in range(6):
-        make_person(county, Role.OFFICER)
-    log = log_for(county)
-    assert log.size == 7  # org.saved + 6 role.granted
-    return log
 
 
 def drop_triggers() -> None:
