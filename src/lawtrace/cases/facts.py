@@ -80,7 +80,7 @@ class RecordFact:
 @dataclass(frozen=True)
 class CaseFacts:
     """What a case holds at a moment. ``records`` are the effective signed ones (a signed correction stands in for
-    its original) — drafts never count for a rule."""
+    its original) — drafts never count for a rule; ``history`` every signed record, corrected originals included."""
 
     case_id: int
     number: str
@@ -94,7 +94,6 @@ class CaseFacts:
     party_kinds: frozenset[str]
     records: tuple[RecordFact, ...]
     moment: datetime
-    drafts: tuple[RecordFact, ...] = field(default=())
     # Every signed record, corrected originals included: what stood at an earlier moment is rebuilt from it.
     history: tuple[RecordFact, ...] = field(default=())
 
@@ -209,7 +208,6 @@ def facts_of(case: Case, *, now: datetime) -> CaseFacts:
         handlers=frozenset(h.user_id for h in case.handlers.all() if h.active),
         party_kinds=frozenset(p.kind for p in case.parties.all()),
         records=effective(facts),
-        drafts=tuple(r for r in facts if not r.signed),
         history=tuple(r for r in facts if r.signed),
         moment=now,
     )

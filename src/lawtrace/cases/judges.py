@@ -298,10 +298,6 @@ def verdicts_at_signing(facts: CaseFacts, act: RecordFact, judging: Judging) -> 
     return judge_act(facts.as_of(facts.moment, act), act, judging)
 
 
-def governs(kind: str, judging: Judging, case_type: str, procedure: str) -> bool:
-    return bool(_gates_for(kind, judging.rulebook, case_type, procedure))
-
-
 @dataclass(frozen=True)
 class ActJudgement:
     rule_id: str
