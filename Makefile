@@ -19,6 +19,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 install: $(VENV)/.installed
 
 run: install
+	bash scripts/install-system-deps --runtime || echo "Debian packages for documents (fonts-noto-cjk, Pango) not installed: printing will fail." >&2
 	$(BIN)/lawtrace run --port $(PORT)
 
 test: install

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "lawtrace.cases",
     "lawtrace.leads",
     "lawtrace.records",
+    "lawtrace.documents",
     "lawtrace.disclosure",
     "lawtrace.evidence",
 ]
@@ -295,5 +296,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LAWTRACE_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every rendering step
+        "fontTools": {"level": "WARNING"},
+    },
 }

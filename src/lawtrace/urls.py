@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("lawtrace.cases.urls")),
     path("", include("lawtrace.leads.urls")),
     path("", include("lawtrace.records.urls")),
+    path("", include("lawtrace.documents.urls")),
     path("", include("lawtrace.disclosure.urls")),
     path("", include("lawtrace.evidence.urls")),
     path("", include("lawtrace.rulebook.urls")),

@@ -58,11 +58,13 @@ def not_checked_message(stored: StoredObject) -> str:
 
 def cases_holding(stored: StoredObject) -> list[Case]:
     """Every case that relies on the file: as an AV file, an AV record's transcript, or a record's attachment."""
+    from lawtrace.documents.models import FinalDocument
     from lawtrace.records.models import Attachment
 
     ids = set(AVFile.objects.filter(stored=stored).values_list("av_record__case_id", flat=True))
     ids |= set(AVRecord.objects.filter(transcript_file=stored).values_list("case_id", flat=True))
     ids |= set(Attachment.objects.filter(stored=stored).values_list("record__case_id", flat=True))
+    ids |= set(FinalDocument.objects.filter(stored=stored).values_list("record__case_id", flat=True))
     return list(Case.objects.filter(pk__in=ids).select_related("organisation").order_by("pk"))
 
 
@@ -124,6 +126,16 @@ def verify(stored: StoredObject) -> bool:
     name = stored.storage_name
     actual = digest_blocks(store.read_range(name)).sha256 if store.exists(name) else None
     return record_result(stored, actual=actual)
+
+
+def intact_small(stored: StoredObject) -> bytes | None:
+    """A small file's bytes (a scan, a final document) if they still hash to its SHA-256 — checked before anything
+    is sent — else None; a mismatch is kept and ledgered once, as for any stored file."""
+    if not stored.fixity_ok:
+        return None
+    data = b"".join(store.read_range(stored.storage_name)) if store.exists(stored.storage_name) else None
+    actual = digest_blocks([data]).sha256 if data is not None else None
+    return data if record_result(stored, actual=actual) else None
 
 
 def problem(stored: StoredObject, *, trust_check_within: timedelta | None = None) -> str | None:

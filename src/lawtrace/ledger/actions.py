@@ -56,6 +56,7 @@ class LedgerAction(models.TextChoices):
     RECORD_CORRECTED = "record.corrected", "更正记录"
     ATTACHMENT_ADDED = "record.attachment_added", "上传记录附件（签名页扫描件等）"
     RECORD_MARKED_CONFIDENTIAL = "record.marked_confidential", "标记涉密记录"
+    DOCUMENT_FINALISED = "record.document_finalised", "生成签署文书（PDF/A 定稿）"
     # evidence
     AV_RECORD_ADDED = "evidence.av_record_added", "登记音像记录"
     AV_FILE_STORED = "evidence.file_stored", "存储音像文件"

@@ -88,13 +88,7 @@ def attach(*, actor: User, record: Record, upload: UploadedFile, description: st
 
 
 def intact(attachment: Attachment) -> bytes | None:
-    """The scan's bytes if they still hash to its SHA-256 (checked before anything is sent), else None — a
-    mismatch is kept and ledgered once by the evidence fixity (``fixity.record_result``), like any stored file."""
+    """The scan's bytes if they still hash to its SHA-256 (``fixity.intact_small``), else None."""
     from lawtrace.evidence import fixity
 
-    stored = attachment.stored
-    if not stored.fixity_ok:
-        return None
-    data = b"".join(store.read_range(stored.storage_name)) if store.exists(stored.storage_name) else None
-    actual = digest_blocks([data]).sha256 if data is not None else None
-    return data if fixity.record_result(stored, actual=actual) else None
+    return fixity.intact_small(attachment.stored)

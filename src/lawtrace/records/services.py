@@ -239,6 +239,9 @@ def sign_record(*, actor: User, record: Record) -> Record:
     from lawtrace.disclosure.services import record_signed  # a signed decision drafts its publication (IMD-10)
 
     record_signed(record=record, actor=actor)
+    from lawtrace.documents.services import on_signed  # the final document, once the signature has committed
+
+    on_signed(record)
     compliance.refresh(case)  # a signed record can meet (or miss) a rule: the dashboards follow at once
     return record
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lawtrace import params
 from lawtrace.cases.selectors import visible_cases
+from lawtrace.documents.kinds import is_document
 from lawtrace.errors import Refused
 from lawtrace.orgs.models import User
 from lawtrace.records import services
@@ -97,6 +98,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signer_needed": record.kind in services.SIGNERS and record.status == Record.Status.DRAFT,
             "corrections": record.corrections.all(),
             "attachments": record.attachments.select_related("stored", "uploaded_by"),
+            "is_document": is_document(record.kind),
         },
     )
 

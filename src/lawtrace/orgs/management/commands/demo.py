@@ -20,12 +20,14 @@ class Command(BaseCommand):
         from lawtrace import clock
         from lawtrace.cases.compliance import rebuild_all
         from lawtrace.cases.demo import load_cases
+        from lawtrace.documents.services import deferred
         from lawtrace.leads.demo import load_leads
         from lawtrace.rulebook.calendar import SHANGHAI
 
         today = timezone.localdate()
         # The demo's history happens in the past, in order, through the real services (ledger times stay monotonic).
-        with transaction.atomic():
+        # Its final documents are left to `lawtrace periodic` and the first download (hundreds of signatures).
+        with deferred(), transaction.atomic():
             with clock.frozen_at(datetime.combine(today - timedelta(days=60), time(9), tzinfo=SHANGHAI)):
                 _, created = load_people(today=today)
             if created:
