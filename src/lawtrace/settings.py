@@ -13,7 +13,8 @@ Variables (all optional; the defaults run the demo on one machine):
   share (the public correction form's rate limit counts there); default: each process's own memory.
   ``LAWTRACE_CACHE_PREFIX`` (default ``lawtrace``) prefixes its keys, for a Redis shared with other deployments.
 - ``LAWTRACE_DEBUG``, ``LAWTRACE_ALLOWED_HOSTS``, ``LAWTRACE_HOST`` (the deployment's host name, used in ledger
-  origins), ``LAWTRACE_CSRF_TRUSTED_ORIGINS``.
+  origins), ``LAWTRACE_CSRF_TRUSTED_ORIGINS``; ``LAWTRACE_PUBLIC_URL`` (the public portal's address, printed in the
+  verification QR code of every final document).
 - ``LAWTRACE_SECURE_COOKIES=true`` (production, HTTPS): secure cookies, HTTPS redirect and HSTS
   (``LAWTRACE_HSTS_SECONDS``, default one year; ``LAWTRACE_HSTS_PRELOAD``, default false).
 - Behind a load balancer or reverse proxy: ``LAWTRACE_PROXY_SSL_HEADER`` (e.g. ``X-Forwarded-Proto``: the header
@@ -55,6 +56,8 @@ DEBUG = env.bool("LAWTRACE_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("LAWTRACE_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("LAWTRACE_CSRF_TRUSTED_ORIGINS", default=[])
 LAWTRACE_HOST = env.str("LAWTRACE_HOST", default="lawtrace.local")
+# The public address printed on documents (their verification QR code leads to /gongshi/verify/<code>/).
+LAWTRACE_PUBLIC_URL = env.str("LAWTRACE_PUBLIC_URL", default="http://127.0.0.1:8000")
 # The organisation whose ledger takes events that belong to none (its 统一社会信用代码); default: the first root.
 LAWTRACE_HOST_ORGANISATION = env.str("LAWTRACE_HOST_ORGANISATION", default="")
 # Ledger signing keys live outside the database (see lawtrace/ledger/keys.py).

@@ -141,7 +141,7 @@ def test_signing_makes_the_final_document_once_and_ledgers_its_hash(
     assert entry.case_number == case.number
     assert final.stored.sha256 in bytes(entry.data).decode()  # the ledger commits to the document's hash
     stored = b"".join(store.read_range(final.stored.storage_name))
-    assert rendering.render_pdf(transcript, draft=False) == stored  # the same record, the same bytes
+    assert rendering.render_pdf(transcript, draft=False, code=final.code) == stored  # the same record, same bytes
     assert services.final_document(transcript).pk == final.pk  # asked again: the stored one, nothing new ledgered
     assert Entry.objects.filter(action=LedgerAction.DOCUMENT_FINALISED).count() == 1
     assert "询问（调查）笔录" in text_of(stored, tmp_path)

@@ -16,6 +16,10 @@ class FinalDocument(models.Model):
     template = models.CharField("文书模板", max_length=200)
     rendered_at = models.DateTimeField("生成时间")
     pages = models.PositiveIntegerField("页数")
+    # Printed on the document (with its QR code): the public verification page's key. Random, not derived from
+    # anything on the paper, so the codes of other documents cannot be guessed from one.
+    code = models.CharField("核验码", max_length=16, unique=True)
+    ledger_seq = models.BigIntegerField("台账序号")
 
     class Meta:
         verbose_name = "文书定稿"

@@ -58,6 +58,9 @@ class Document:
     parties: list[dict[str, str]]
     note: str = ""
     by_key: dict[str, PrintedField] = field(default_factory=dict)
+    code: str = ""  # the verification code of the final document (none on a draft)
+    verify_url: str = ""
+    qr: str = ""  # the QR code of verify_url, as an SVG data URI
 
     def value(self, key: str) -> str:
         printed = self.by_key.get(key)
@@ -74,7 +77,17 @@ def _fields(record: Record) -> dict[str, FieldSpec]:
     return fields
 
 
-def document_of(record: Record, *, draft: bool | None = None) -> Document:
+def verify_url(code: str) -> str:
+    return f"{str(settings.LAWTRACE_PUBLIC_URL).rstrip('/')}/gongshi/verify/{code}/"
+
+
+def _qr(url: str) -> str:
+    import segno
+
+    return str(segno.make(url, error="m").svg_data_uri(scale=4, border=0))
+
+
+def document_of(record: Record, *, draft: bool | None = None, code: str = "") -> Document:
     case: Case = record.case
     rulebook = rulebook_at(case.rulebook, case.rulebook_version)
     spec = rulebook.record_kind(record.kind)
@@ -113,6 +126,9 @@ def document_of(record: Record, *, draft: bool | None = None) -> Document:
         ],
         note=str(spec.note or ""),
         by_key={f.key: f for f in printed},
+        code=code,
+        verify_url=verify_url(code) if code else "",
+        qr=_qr(verify_url(code)) if code else "",
     )
 
 
@@ -141,16 +157,17 @@ def chosen_template(record: Record) -> str:
     return str(engine().select_template(template_names(record)).origin.template_name)
 
 
-def render_html(record: Record, *, draft: bool | None = None) -> str:
-    document = document_of(record, draft=draft)
+def render_html(record: Record, *, draft: bool | None = None, code: str = "") -> str:
+    document = document_of(record, draft=draft, code=code)
     template = engine().select_template(template_names(record))
     at = record.signed_at if not document.draft and record.signed_at else record.created_at
     moment = timezone.localtime(at).isoformat(timespec="seconds")  # the same instant prints the same, however loaded
     return template.render(Context({"doc": document, "moment": moment}))
 
 
-def render_pdf(record: Record, *, draft: bool | None = None) -> bytes:
+def render_pdf(record: Record, *, draft: bool | None = None, code: str = "") -> bytes:
+    """The PDF/A-2b; ``code`` (a final document's) prints the verification code and its QR code on every page."""
     import weasyprint  # imported here: it loads Pango and fonts, which only rendering needs
 
-    html = render_html(record, draft=draft)
+    html = render_html(record, draft=draft, code=code)
     return bytes(weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(pdf_variant=PDF_VARIANT))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import threading
 from collections.abc import Iterator
 
@@ -56,6 +57,21 @@ def on_signed(record: Record) -> None:
     transaction.on_commit(make)
 
 
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off paper and typed in
+
+
+def new_code() -> str:
+    """A verification code like ``7KQ4-M2XH-P9``: 10 random characters, 50 bits — not guessable, short to type."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def normalised_code(text: str) -> str:
+    """What a person typed, as stored: any case, separators anywhere; empty when it cannot be a code."""
+    chars = "".join(c for c in text.upper() if c.isalnum())
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}" if len(chars) == 10 else ""
+
+
 def page_count(pdf: bytes) -> int:
     import pikepdf
 
@@ -81,15 +97,13 @@ def final_document(record: Record) -> FinalDocument:
     if existing is not None:
         return existing
     template = rendering.chosen_template(record)
-    pdf = rendering.render_pdf(record, draft=False)
+    code = new_code()
+    pdf = rendering.render_pdf(record, draft=False, code=code)
     digests = digest_blocks([pdf])
     name = store.object_name(digests.sha256)
     store.save_small(name, pdf)
     stored = store_object(digests=digests, storage_name=name)
-    final = FinalDocument.objects.create(
-        record=record, stored=stored, template=template, rendered_at=clock.now(), pages=page_count(pdf)
-    )
-    append(
+    entry = append(
         action=LedgerAction.DOCUMENT_FINALISED,
         actor=record.signed_by,
         organisation=record.case.organisation,
@@ -101,10 +115,19 @@ def final_document(record: Record) -> FinalDocument:
             "sm3": stored.sm3,
             "size": stored.size,
             "template": template,
+            "code": code,
         },
         evidence=[stored.sha256],
     )
-    return final
+    return FinalDocument.objects.create(
+        record=record,
+        stored=stored,
+        template=template,
+        rendered_at=clock.now(),
+        pages=page_count(pdf),
+        code=code,
+        ledger_seq=entry.seq,
+    )
 
 
 def make_pending(limit: int = 20) -> int:
