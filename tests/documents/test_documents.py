@@ -192,3 +192,23 @@ def test_the_service_receipt_and_the_property_list_print_as_forms(tmp_path: Path
     text = text_of(listing, tmp_path)
     assert "门诊登记簿 3 本，完好" in text and "处方笺 120 张，完好" in text
     assert page_images(listing, "property_list")
+
+
+def test_the_docx_opens_and_holds_the_same_text() -> None:
+    import io
+
+    import docx
+
+    s, case = walk.opened("inner-mongolia-2025", "penalty")
+    draft = _drafted(s, case, "investigation_final_report", walk.INVESTIGATED)
+    assert isinstance(draft, Record)
+    officer = Client()
+    officer.force_login(s["officer"])
+    response = officer.get(f"/records/{draft.pk}/document.docx")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    opened = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in opened.paragraphs)
+    cells = [c.text for t in opened.tables for row in t.rows for c in row.cells]
+    assert draft.kind_name in text and case.organisation.name in text and "草稿" in text
+    for printed in rendering.document_of(draft).fields:
+        assert printed.label in cells and (not printed.value or printed.value in cells), printed.label

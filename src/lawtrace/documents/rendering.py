@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.template import Context, Engine
@@ -171,3 +172,30 @@ def render_pdf(record: Record, *, draft: bool | None = None, code: str = "") -> 
 
     html = render_html(record, draft=draft, code=code)
     return bytes(weasyprint.HTML(string=html, base_url=str(TEMPLATE_DIR)).write_pdf(pdf_variant=PDF_VARIANT))
+
+
+def docx_template(record: Record) -> Path:
+    """The DOCX layout: like the HTML one, nearest rulebook first, then the common and the generic layout."""
+    extra = str(getattr(settings, "LAWTRACE_DOCUMENT_TEMPLATES", "") or "")
+    folders = [Path(extra)] if extra else []
+    chain = rulebook_at(record.case.rulebook, record.case.rulebook_version).chain
+    names = [*(f"{name}/{record.kind}.docx" for name in chain), f"common/{record.kind}.docx", "common/generic.docx"]
+    for name in names:
+        for folder in [*folders, TEMPLATE_DIR]:
+            if (folder / name).is_file():
+                return folder / name
+    raise FileNotFoundError("common/generic.docx")
+
+
+def render_docx(record: Record) -> bytes:
+    """A DOCX an officer may edit offline (docxtpl). Only a draft of the paper: the signed record in the system is
+    what counts, and an edited DOCX is never read back."""
+    import io
+
+    from docxtpl import DocxTemplate
+
+    template = DocxTemplate(str(docx_template(record)))
+    template.render({"doc": document_of(record, draft=record.status != Record.Status.SIGNED)}, autoescape=True)
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()

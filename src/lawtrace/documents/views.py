@@ -34,6 +34,24 @@ def _quoted(name: str) -> str:
 
 
 @login_required
+def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document as DOCX, to edit a draft offline; the record in the system stays what is signed and served."""
+    record = get_object_or_404(
+        Record.objects.filter(case__in=visible_cases(_user(request))).select_related("case__organisation"), pk=pk
+    )
+    if not kinds.is_document(record.kind):
+        raise Http404("该记录是登记信息，没有文书格式。")
+    response = HttpResponse(
+        rendering.render_docx(record),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = f"{record.case.number}-{record.kind_name}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quoted(name)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(
         Record.objects.filter(case__in=visible_cases(_user(request))).select_related("case__organisation"), pk=pk
