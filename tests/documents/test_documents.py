@@ -212,3 +212,25 @@ def test_the_docx_opens_and_holds_the_same_text() -> None:
     assert draft.kind_name in text and case.organisation.name in text and "草稿" in text
     for printed in rendering.document_of(draft).fields:
         assert printed.label in cells and (not printed.value or printed.value in cells), printed.label
+
+
+def test_the_case_prints_its_documents_as_one_pdf_in_table_of_contents_order(tmp_path: Path) -> None:
+    import io
+
+    from lawtrace.cases.case_file import table_of_contents
+
+    s, case, _ = decided_case()
+    officer = Client()
+    officer.force_login(s["officer"])
+    response = officer.get(f"/cases/{case.pk}/file/documents.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    expected = [
+        d.record.kind_name for d in table_of_contents(case).documents if d.record and kinds.is_document(d.record.kind)
+    ]
+    finals = FinalDocument.objects.filter(record__case=case)
+    assert finals.count() == len(expected) >= 4
+    with pikepdf.open(io.BytesIO(response.content)) as joined:
+        assert len(joined.pages) == sum(f.pages for f in finals)
+    text = squeezed(text_of(response.content, tmp_path))
+    positions = [text.find(squeezed(name)) for name in expected]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), list(zip(expected, positions))

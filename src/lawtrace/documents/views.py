@@ -34,6 +34,26 @@ def _quoted(name: str) -> str:
 
 
 @login_required
+def case_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """All final documents of the case as one PDF, in 卷内目录 order (批量打印)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from lawtrace.cases.models import Case
+    from lawtrace.documents.batch import case_documents_pdf
+    from lawtrace.errors import Refused
+
+    case = get_object_or_404(visible_cases(_user(request)).select_related("organisation"), pk=pk)
+    try:
+        data, _count = case_documents_pdf(case)
+    except Refused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("case_file", pk=case.pk)
+    assert isinstance(case, Case)
+    return _pdf(data, f"{case.number}-全部文书.pdf")
+
+
+@login_required
 def document_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """The document as DOCX, to edit a draft offline; the record in the system stays what is signed and served."""
     record = get_object_or_404(
