@@ -118,8 +118,6 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
         _check_officers_present(case, kind, content)
     elif kind == "onspot_collection":
         _check_onspot_collection(case, content)
-    elif kind == "court_enforcement_application":
-        _check_reminded(case, content)
 
 
 def _check_answers(case: Case, kind: str, content: dict[str, object]) -> None:
@@ -187,31 +185,6 @@ def _check_onspot_collection(case: Case, content: dict[str, object]) -> None:
         raise Refused(
             f"当场收缴的数额（{amount / 100:,.2f}元）不得超过已作出的罚款决定数额（{fine / 100:,.2f}元）。",
             rule="APL-68",
-        )
-
-
-def _check_reminded(case: Case, content: dict[str, object]) -> None:
-    """CEL-54: the court is applied to only after a reminder was served and its period (working days) has run."""
-    from lawtrace.cases.deadline_rules import effective_records
-    from lawtrace.rulebook.loader import at
-    from lawtrace.rulebook.overrides import working_calendar
-
-    rule = at(case.rulebook, case.rulebook_version).rule("CEL-54")
-    days = rule.deadline.length if rule.deadline and rule.deadline.length else 10
-    served = [
-        m
-        for r in effective_records(case)
-        if r.kind == "enforcement_reminder"
-        if (m := _moment(r.content.get("served_at")))
-    ]
-    applied = _moment(content.get("applied_at"))
-    if not served:
-        raise Refused("申请人民法院强制执行前，应当催告当事人履行义务（尚无已送达的催告书）。", rule="CEL-54")
-    earliest = working_calendar().add_working_days(min(served), days).at
-    if applied is not None and applied <= earliest:
-        raise Refused(
-            f"催告书送达{days}个工作日后当事人仍未履行的，方可申请强制执行（{timezone.localtime(earliest):%Y年%m月%d日}以后）。",
-            rule="CEL-54",
         )
 
 
