@@ -87,6 +87,31 @@ def _check_extension(case: Case, content: dict[str, object]) -> None:
         raise Refused("再次延长办案期限须经负责人集体讨论决定。", rule="NHSA-EXT")
 
 
+def _check_extension_in_time(case: Case) -> None:
+    """NHSA-EXT: a period is extended while it runs. Signed after the case period (APL-60, with its excluded periods
+    and the extensions already approved) ran out, an extension is refused — a late extension would make an overdue
+    decision look timely, and the overdue finding stands. Checked at the head's signature, under the case's lock."""
+    from lawtrace.cases.compliance import _Context
+    from lawtrace.cases.deadline_rules import running_due
+    from lawtrace.rulebook.loader import at
+    from lawtrace.rulebook.overrides import working_calendar
+
+    rulebook = at(case.rulebook, case.rulebook_version)
+    if "NHSA-EXT" not in rulebook or (block := rulebook.rule("NHSA-EXT").extension) is None:
+        return
+    now = clock.now()
+    ctx = _Context(case, rulebook, working_calendar(), now)
+    for target in block.applies_to:
+        due = running_due(ctx, target)
+        if due is not None and now > due.at:
+            last = due.last_day
+            raise Refused(
+                f"办案期限已于{last.year}年{last.month}月{last.day}日24时届满（{target}），届满后不得再批准延长；"
+                "逾期作出决定的，如实记录逾期。",
+                rule="NHSA-EXT",
+            )
+
+
 def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> None:
     """Refuse a signature whose effect the case cannot take (nothing is written)."""
     from lawtrace.cases import execution
@@ -118,6 +143,8 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
         _check_officers_present(case, kind, content)
     elif kind == "onspot_collection":
         _check_onspot_collection(case, content)
+    elif kind == "extension_approval":
+        _check_extension_in_time(case)
 
 
 def _check_answers(case: Case, kind: str, content: dict[str, object]) -> None:
