@@ -24,6 +24,7 @@ from tests.cases.steps import MONDAY, _opened_case, _recorded_on_video, _signed
 pytestmark = pytest.mark.django_db
 
 EVENING = datetime(2025, 11, 10, 22, 30, tzinfo=SHANGHAI)  # a Monday evening: 24 hours run past midnight
+PRESENT = {"party_signature": "signed", "statement_and_defence": "当事人无异议。"}  # CEL-18: the party signs, is heard
 
 
 @pytest.fixture
@@ -57,7 +58,15 @@ def _make(s: dict, kind: str, moment: datetime, signer: str = "officer", **given
 def _emergency_measure(s: dict, taken: datetime) -> Record:
     """Sealed on the spot in an emergency: no decision signed beforehand (CEL-19 instead of CEL-18's approval)."""
     two = [str(s["officer"].pk), str(s["officer2"].pk)]
-    return _make(s, "coercive_measure_onsite_record", taken, officers=two, started_at=taken.isoformat(), emergency=True)
+    return _make(
+        s,
+        "coercive_measure_onsite_record",
+        taken,
+        officers=two,
+        started_at=taken.isoformat(),
+        emergency=True,
+        **PRESENT,
+    )
 
 
 def _report(s: dict, taken: datetime, reported: datetime, approval: str = "approved") -> Record:
@@ -159,10 +168,10 @@ def test_CEL_19_a_report_before_the_measure_is_refused(s: dict) -> None:
 
 def test_CEL_18_a_measure_that_is_no_emergency_still_needs_the_heads_decision_first(s: dict) -> None:
     two = [str(s["officer"].pk), str(s["officer2"].pk)]
-    draft = _draft(s, "coercive_measure_onsite_record", MONDAY + timedelta(hours=1), officers=two)
+    draft = _draft(s, "coercive_measure_onsite_record", MONDAY + timedelta(hours=1), officers=two, **PRESENT)
     with clock.frozen_at(MONDAY + timedelta(hours=2)):
         refusal = _refused_without_trace(s, lambda: records.sign_record(actor=s["officer"], record=draft))
-    assert refusal.rule == "CEL-18"  # type: ignore[attr-defined]
+    assert refusal.rule == "CEL-18" and "负责人批准" in str(refusal)  # type: ignore[attr-defined]
 
 
 # -- CEL-24: the sealing decision and its property list ----------------------------------------------------------------

@@ -179,14 +179,35 @@ def _check_officers_present(case: Case, kind: str, content: dict[str, object]) -
         raise Refused(f"执法人员不得少于{minimum}人，且均须持有效执法证件。", rule="FUND-29" if fund else "APL-42")
     if kind != "coercive_measure_onsite_record":
         return
-    party_signed = content.get("party_signature") in ("signed", "sealed")
-    witnessed = bool(content.get("witness")) and content.get("witness_signature") in ("signed", "sealed")
-    if not (party_signed or witnessed):
-        raise Refused("当事人拒绝签名或不到场的，应当注明，并由见证人签名或盖章。", rule="CEL-18")
+    _check_party_or_witness(content)
     if content.get("emergency"):
         return  # CEL-19: taken on the spot in an emergency, reported within 24 hours and approved afterwards
     if not case.records.filter(kind="coercive_measure_decision", status="signed").exists():  # type: ignore[attr-defined]
         raise Refused("实施行政强制措施须事先经行政机关负责人批准（先签发实施行政强制措施决定书）。", rule="CEL-18")
+
+
+def _check_party_or_witness(content: dict[str, object]) -> None:
+    """CEL-18: the 现场笔录 is signed by the party present, who was heard; a party who refuses to sign has it
+    noted; a party absent (当事人到场: 否 — an answer, not a gap) neither signs nor states, and a witness signs
+    instead — as one who refused must have too (REQUIREMENTS CEL-18)."""
+    present = content.get("party_present")
+    party_signature = content.get("party_signature")
+    witnessed = bool(str(content.get("witness") or "").strip()) and content.get("witness_signature") in (
+        "signed",
+        "sealed",
+    )
+    if present is False:
+        if party_signature in ("signed", "sealed"):
+            raise Refused("笔录载明当事人不到场，却有当事人签名，请核对。", rule="CEL-18")
+        if not witnessed:
+            raise Refused("当事人不到场的，应当邀请见证人到场，由见证人签名或盖章。", rule="CEL-18")
+        return
+    if not party_signature:
+        raise Refused("当事人到场的，现场笔录由当事人签名或盖章；拒绝的，应当注明。", rule="CEL-18")
+    if not str(content.get("statement_and_defence") or "").strip():
+        raise Refused("当事人到场的，应当听取并记录其陈述和申辩（未陈述的注明）。", rule="CEL-18")
+    if party_signature not in ("signed", "sealed") and not witnessed:
+        raise Refused("当事人拒绝签名或不到场的，应当注明，并由见证人签名或盖章。", rule="CEL-18")
 
 
 def _check_onspot_collection(case: Case, content: dict[str, object]) -> None:
