@@ -83,6 +83,8 @@ def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -
         return {**content, "chair": chair, "hearing_at": moment.isoformat()}
     if kind in ("onsite_inspection_record", "coercive_measure_onsite_record"):  # two certified officers (APL-42)
         content = {**content, "officers": [str(s["officer"].pk), str(s["officer2"].pk)]}
+        if kind == "coercive_measure_onsite_record":  # CEL-18: the party present signs and is heard
+            content = {"party_signature": "signed", "statement_and_defence": "当事人无异议。", **content}
         if (
             kind == "coercive_measure_onsite_record"
             and not case.records.filter(  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from tests.cases.steps import MONDAY, _opened_case, _recorded_on_video, _signed
 pytestmark = pytest.mark.django_db
 
 EVENING = datetime(2025, 11, 10, 22, 30, tzinfo=SHANGHAI)  # a Monday evening: 24 hours run past midnight
+PRESENT = {"party_signature": "signed", "statement_and_defence": "当事人无异议。"}  # CEL-18: the party signs, is heard
 
 
 @pytest.fixture
@@ -57,7 +58,15 @@ def _make(s: dict, kind: str, moment: datetime, signer: str = "officer", **given
 def _emergency_measure(s: dict, taken: datetime) -> Record:
     """Sealed on the spot in an emergency: no decision signed beforehand (CEL-19 instead of CEL-18's approval)."""
     two = [str(s["officer"].pk), str(s["officer2"].pk)]
-    return _make(s, "coercive_measure_onsite_record", taken, officers=two, started_at=taken.isoformat(), emergency=True)
+    return _make(
+        s,
+        "coercive_measure_onsite_record",
+        taken,
+        officers=two,
+        started_at=taken.isoformat(),
+        emergency=True,
+        **PRESENT,
+    )
 
 
 def _report(s: dict, taken: datetime, reported: datetime, approval: str = "approved") -> Record:
@@ -159,10 +168,10 @@ def test_CEL_19_a_report_before_the_measure_is_refused(s: dict) -> None:
 
 def test_CEL_18_a_measure_that_is_no_emergency_still_needs_the_heads_decision_first(s: dict) -> None:
     two = [str(s["officer"].pk), str(s["officer2"].pk)]
-    draft = _draft(s, "coercive_measure_onsite_record", MONDAY + timedelta(hours=1), officers=two)
+    draft = _draft(s, "coercive_measure_onsite_record", MONDAY + timedelta(hours=1), officers=two, **PRESENT)
     with clock.frozen_at(MONDAY + timedelta(hours=2)):
         refusal = _refused_without_trace(s, lambda: records.sign_record(actor=s["officer"], record=draft))
-    assert refusal.rule == "CEL-18"  # type: ignore[attr-defined]
+    assert refusal.rule == "CEL-18" and "负责人批准" in str(refusal)  # type: ignore[attr-defined]
 
 
 # -- CEL-24: the sealing decision and its property list ----------------------------------------------------------------
@@ -266,6 +275,72 @@ def test_CEL_25_a_second_or_longer_extension_is_refused(s: dict) -> None:
                 ),
             )
         assert refusal.rule == "CEL-25"  # type: ignore[attr-defined]
+
+
+def _extension(s: dict, moment: datetime, **given: Any) -> Record:
+    return _draft(
+        s,
+        "coercive_measure_extension",
+        moment,
+        days=20,
+        approved_by=str(s["head"].pk),
+        notified_at=moment.isoformat(),
+        **given,
+    )
+
+
+def test_CEL_25_each_sealing_is_extended_once_the_second_draft_of_the_same_one_refused_at_signing(s: dict) -> None:
+    issued = MONDAY + timedelta(hours=1)
+    first, second = _decision(s, issued), _decision(s, issued + timedelta(hours=3))
+    moment = issued + timedelta(days=20)
+    unnamed = filled(s["case"], "coercive_measure_extension", s["officer"], moment, days=20)
+    with clock.frozen_at(moment):  # two sealings: the extension says which
+        refusal = _refused_without_trace(
+            s,
+            lambda: records.add_record(
+                actor=s["officer"],
+                case=s["case"],
+                kind="coercive_measure_extension",
+                occurred_at=moment,
+                content=unnamed,
+            ),
+        )
+    assert refusal.rule == "CEL-25" and "请载明延长的是哪一份" in str(refusal)  # type: ignore[attr-defined]
+    drafts = [_extension(s, moment, measure=str(first.pk)) for _ in range(2)]  # drafted in parallel
+    _sign(s, drafts[0], "head", moment)
+    with clock.frozen_at(moment + timedelta(minutes=3)):
+        again = _refused_without_trace(s, lambda: records.sign_record(actor=s["head"], record=drafts[1]))
+    assert again.rule == "CEL-25" and "只能延长1次" in str(again)  # type: ignore[attr-defined]
+    assert _sign(s, _extension(s, moment, measure=str(second.pk)), "head", moment).status == Record.Status.SIGNED
+
+
+def test_CEL_25_the_testing_period_notice_pauses_the_sealing_period_with_the_reasons_it_offers(s: dict) -> None:
+    from lawtrace.rulebook.loader import at
+
+    rulebook = at(s["case"].rulebook, s["case"].rulebook_version)
+    pause = rulebook.rule("CEL-25").pause
+    assert pause is not None and pause.record == "testing_period_notice"
+    offered = rulebook.record_kind("testing_period_notice").required_fields["reason"].choices or {}
+    assert set(pause.reasons) == set(offered)  # every reason the record offers pauses, and only those
+    issued = MONDAY + timedelta(hours=1)
+    measure = _decision(s, issued)
+    plain = _finding(s, "CEL-25", issued + timedelta(days=1))
+    assert plain.due is not None and plain.due.last_day == (issued + timedelta(days=30)).date()
+    start = (issued + timedelta(days=5)).date()
+    notified = issued + timedelta(days=12)
+    _make(
+        s,
+        "testing_period_notice",
+        notified,
+        measure=str(measure.pk),
+        reason="technical_appraisal",
+        start_on=start.isoformat(),
+        end_on=(start + timedelta(days=4)).isoformat(),
+        notified_at=notified.isoformat(),
+    )
+    paused = _finding(s, "CEL-25", notified + timedelta(days=1))
+    assert paused.due is not None and paused.due.last_day == plain.due.last_day + timedelta(days=5)
+    assert "技术鉴定" in paused.explanation
 
 
 def test_CEL_25_the_case_page_shows_the_sealing_its_period_end_explained_the_extension_and_the_lifting(

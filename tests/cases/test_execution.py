@@ -32,6 +32,8 @@ from tests.cases.steps import _opened_case, _signed
 SERVED = datetime(2026, 9, 20, 10, 0, tzinfo=SHANGHAI)  # a Sunday
 PERIOD_END = date(2026, 10, 8)  # 9-20 + 15 = 10-05 (国庆节) → next working day
 FINE = 1_000_000  # 10,000.00 元
+REMINDER = "锡市医保催〔2026〕1号"
+# The party's periods from 2026-09-20: review to 2026-11-19, lawsuit to 2027-03-20; the court by 2027-06-20 (CEL-53).
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -72,6 +74,7 @@ def _refused(s: dict, kind: str, rule: str, moment: datetime, signer: str = "off
         with pytest.raises(Refused) as refusal:
             records.sign_record(actor=s[signer], record=draft)
     assert refusal.value.rule == rule, refusal.value
+    s["refusal"] = str(refusal.value)
     assert Entry.objects.count() == before
     draft.refresh_from_db()
     assert draft.status == Record.Status.DRAFT
@@ -101,14 +104,34 @@ def _reminded(s: dict, served: datetime) -> None:
         "enforcement_reminder",
         served,
         served_at=served.isoformat(),
-        document_number="锡市医保催〔2026〕1号",
+        document_number=REMINDER,
     )
+
+
+def _materials(s: dict, applied: datetime, **given: object) -> dict[str, object]:
+    """What an application names (《行政强制法》第五十五条): the decision, the reminder, the party's opinion, the
+    unpaid fine."""
+    decision = s["case"].records.get(kind="penalty_decision", status="signed")
+    return {
+        "applied_at": applied.isoformat(),
+        "decision_number": decision.content["document_number"],
+        "reminder_number": REMINDER,
+        "party_opinion": "当事人未提出意见",
+        "amount_fen": FINE,
+        **given,
+    }
 
 
 def _applied(s: dict, applied: datetime, **given: object) -> Record:
+    """Drafted by the officer, signed by the head (《行政强制法》第五十五条)."""
     return _signed(  # type: ignore[return-value]
-        s, s["case"], "court_enforcement_application", applied, applied_at=applied.isoformat(), **given
+        s, s["case"], "court_enforcement_application", applied, **_materials(s, applied, **given)
     )
+
+
+def _refused_application(s: dict, applied: datetime, rule: str, says: str, **given: object) -> None:
+    _refused(s, "court_enforcement_application", rule, applied, "head", **_materials(s, applied, **given))
+    assert says in s["refusal"], s["refusal"]
 
 
 pytestmark = pytest.mark.django_db
@@ -361,12 +384,22 @@ def test_APL_73_an_open_review_pauses_the_surcharge_up_to_today() -> None:
     assert "暂停计算" in finding.note
 
 
-def test_APL_73_reminder_and_court_application_go_on_while_review_runs() -> None:
-    s, _ = _decided()
+def test_CEL_54_not_while_a_review_is_pending_the_reminder_goes_on_and_the_court_waits_for_its_end() -> None:
+    s, case = _decided()
     _review(s, date(2026, 10, 10))
-    _reminded(s, _at(date(2026, 10, 12)))
-    application = _applied(s, _at(date(2026, 10, 30)))
-    assert application.status == Record.Status.SIGNED
+    _reminded(s, _at(date(2027, 3, 22)))  # APL-73: the review stops no reminder
+    _refused_application(s, _at(date(2027, 4, 15)), "CEL-54", "当事人已申请行政复议（2026-10-10起）尚未终结")
+    review = case.records.get(kind="review_or_litigation", status="signed")  # type: ignore[attr-defined]
+    with clock.frozen_at(_at(date(2027, 4, 16))):
+        ended = records.correct_record(
+            actor=s["officer"],
+            original=review,
+            content={**review.content, "end_on": "2027-04-12", "outcome": "维持原行政处罚决定"},
+            occurred_at=_at(date(2027, 4, 16)),
+            reason="补记复议结果",
+        )
+        records.sign_record(actor=s["officer"], record=ended)
+    assert _applied(s, _at(date(2027, 4, 19))).status == Record.Status.SIGNED
 
 
 def test_APL_73_refused_while_the_review_body_has_ordered_execution_stopped() -> None:
@@ -416,34 +449,114 @@ def test_CEL_53_an_application_within_the_window_is_met_and_a_paid_fine_needs_no
     assert _finding(case2, "CEL-53", _at(date(2027, 7, 1))) is None
 
 
-def test_CEL_53_an_application_after_the_window_is_overdue() -> None:
+def test_CEL_53_an_application_after_the_window_is_refused_and_the_deadline_stays_overdue() -> None:
     s, case = _decided()
     _reminded(s, _at(date(2027, 5, 24)))
-    _applied(s, _at(date(2027, 6, 24)))
+    _refused_application(s, _at(date(2027, 6, 24)), "CEL-53", "申请人民法院强制执行的期限已于2027年6月20日24时届满")
     finding = _finding(case, "CEL-53", _at(date(2027, 7, 1)))
     assert finding is not None and finding.status is Status.OVERDUE
+    assert _applied(s, _at(date(2027, 6, 18))).status == Record.Status.SIGNED  # the last days of the window
 
 
-def test_CEL_53_after_a_deferral_counts_from_its_end() -> None:
+def test_CEL_53_after_a_deferral_counts_from_its_end_when_it_ends_after_the_time_to_sue() -> None:
+    s, case = _decided()
+    _deferral(s, _at(date(2026, 9, 30)), date(2027, 5, 20))
+    finding = _finding(case, "CEL-53", _at(date(2026, 12, 1)))
+    assert finding is not None and finding.due is not None and finding.due.last_day == date(2027, 8, 20)
+    assert "暂缓或分期缴纳期限结束" in finding.explanation
+    _reminded(s, _at(date(2027, 5, 24)))
+    _refused_application(s, _at(date(2027, 5, 18)), "CEL-54", "批准暂缓或分期缴纳的期限至2027年5月20日届满")
+    assert _applied(s, _at(date(2027, 6, 15))).status == Record.Status.SIGNED
+
+
+def test_CEL_53_a_deferral_ending_before_the_time_to_sue_does_not_close_the_window_early() -> None:
+    """Three months from a deferral that ended on 2026-11-20 would close before the party's time to sue ran out
+    (2027-03-20): no lawful application at all. The later end starts the window."""
     s, case = _decided()
     _deferral(s, _at(date(2026, 9, 30)), date(2026, 11, 20))
     finding = _finding(case, "CEL-53", _at(date(2026, 12, 1)))
-    assert finding is not None and finding.due is not None and finding.due.last_day == date(2027, 2, 20)
-    assert "暂缓或分期缴纳期限结束" in finding.explanation
+    assert finding is not None and finding.due is not None and finding.due.last_day == date(2027, 6, 20)
+    assert "暂缓或分期缴纳期限2026年11月20日已先届满" in finding.explanation
+
+
+def test_CEL_54_the_review_and_lawsuit_periods_from_service_must_have_run_out() -> None:
+    s, case = _decided()
+    _reminded(s, _at(date(2026, 10, 12)))
+    for applied, says in (
+        (
+            _at(date(2026, 10, 30)),
+            "申请行政复议的期限至2026年11月19日24时届满、提起行政诉讼的期限至2027年3月20日24时届满",
+        ),
+        (_at(date(2027, 3, 20)), "提起行政诉讼的期限至2027年3月20日24时届满"),  # the review period alone is over
+    ):
+        _refused_application(s, applied, "CEL-54", says)
+    assert not case.records.filter(kind="court_enforcement_application", status="signed").exists()  # type: ignore[attr-defined]
+    assert _applied(s, _at(date(2027, 3, 22))).status == Record.Status.SIGNED
 
 
 def test_CEL_54_the_court_is_applied_to_only_ten_working_days_after_the_reminder() -> None:
     s, _ = _decided()
-    served = _at(date(2026, 10, 12))
+    _refused_application(s, _at(date(2027, 3, 29)), "CEL-54", "尚无已送达的催告书")
+    served = _at(date(2027, 3, 22))
     _reminded(s, served)
-    _refused(
-        s,
-        "court_enforcement_application",
-        "CEL-54",
-        served + timedelta(days=7),
-        applied_at=(served + timedelta(days=7)).isoformat(),
-    )
+    _refused_application(s, served + timedelta(days=7), "CEL-54", "催告书送达10个工作日后当事人仍未履行的，方可申请")
     assert _applied(s, served + timedelta(days=15)).status == Record.Status.SIGNED
+
+
+def test_CEL_54_only_for_the_fine_still_unpaid() -> None:
+    s, _ = _decided()
+    _paid(s, _at(date(2026, 11, 2)), amount_fen=400_000)  # 4,000 of 10,000 元, late
+    _reminded(s, _at(date(2027, 3, 22)))
+    applied = _at(date(2027, 4, 15))
+    _refused_application(s, applied, "CEL-54", "应为尚未缴纳的部分（6,000.00元）以内")  # the whole fine asked
+    assert _applied(s, applied, amount_fen=600_000).status == Record.Status.SIGNED
+    s2, _ = _decided()
+    _paid(s2, _at(date(2026, 10, 20)), amount_fen=FINE + 36_000, surcharge_fen=36_000)  # fine and surcharge paid
+    _reminded(s2, _at(date(2027, 3, 22)))
+    _refused_application(s2, applied, "CEL-54", "罚款已经缴清，无须申请强制执行")
+
+
+def test_CEL_54_the_application_names_the_decision_reminder_opinion_and_amount_and_the_head_signs_it() -> None:
+    s, _ = _decided()
+    _reminded(s, _at(date(2027, 3, 22)))
+    applied = _at(date(2027, 4, 15))
+    _refused_application(
+        s,
+        applied,
+        "CEL-54",
+        "应当提供：行政决定书（应载明",
+        decision_number="",
+        reminder_number="锡市医保催〔2026〕9号",
+        party_opinion="",
+    )
+    assert "催告情况（应载明催告书锡市医保催〔2026〕1号）、当事人的意见" in s["refusal"]
+    content = filled(s["case"], "court_enforcement_application", s["officer"], applied) | _materials(s, applied)
+    with clock.frozen_at(applied + timedelta(minutes=1)):
+        draft = records.add_record(
+            actor=s["officer"],
+            case=s["case"],
+            kind="court_enforcement_application",
+            occurred_at=applied,
+            content=content,
+        )
+        before = Entry.objects.count()
+        with pytest.raises(PermissionRefused) as refusal:  # the officer does not sign it
+            records.sign_record(actor=s["officer"], record=draft)
+        assert refusal.value.rule == "CEL-54" and Entry.objects.count() == before
+        assert records.sign_record(actor=s["head"], record=draft).status == Record.Status.SIGNED
+
+
+def test_CEL_54_the_parameters_are_read_and_the_panel_shows_the_same_window() -> None:
+    from lawtrace.rulebook.readers import PLANNED_READERS, read_by_code
+
+    assert read_by_code("CEL-54", "review_days") and read_by_code("CEL-54", "lawsuit_months")
+    assert not {("CEL-54", "review_days"), ("CEL-54", "lawsuit_months")} & PLANNED_READERS
+    _, case = _decided()
+    x = state(case, now=_at(date(2026, 10, 12)))  # type: ignore[arg-type]
+    assert x is not None and x.court_window is not None
+    assert x.court_window.review_ends is not None and x.court_window.review_ends.last_day == date(2026, 11, 19)
+    assert x.court_window.lawsuit_ends.last_day == date(2027, 3, 20)
+    assert x.application_due == x.court_window.application_due and x.application_due.last_day == date(2027, 6, 20)
 
 
 # -- WS-18 / IMR-18: execution recorded; a correction ordered and checked --------------------------------------------
@@ -502,11 +615,11 @@ def test_a_correction_ordered_needs_its_check_finding_it_corrected(rulebook: str
 def test_a_court_application_without_its_result_is_due_and_with_it_met(rulebook: str, rule_id: str) -> None:
     s, case = _decided(rulebook)
     assert _finding(case, rule_id, _at(date(2026, 10, 12))) is None  # no application: nothing to record
-    _reminded(s, _at(date(2026, 10, 12)))
-    application = _applied(s, _at(date(2026, 10, 30)))
-    pending = _finding(case, rule_id, _at(date(2026, 11, 2)))
+    _reminded(s, _at(date(2027, 3, 22)))
+    application = _applied(s, _at(date(2027, 4, 15)))
+    pending = _finding(case, rule_id, _at(date(2027, 4, 16)))
     assert pending is not None and pending.status is Status.DUE and "强制执行结果" in pending.note
-    result_at = _at(date(2026, 12, 15))
+    result_at = _at(date(2027, 5, 17))
     with clock.frozen_at(result_at):
         correction = records.correct_record(
             actor=s["officer"],
@@ -519,8 +632,8 @@ def test_a_court_application_without_its_result_is_due_and_with_it_met(rulebook:
             occurred_at=application.occurred_at,
             reason="补记强制执行结果",
         )
-        records.sign_record(actor=s["officer"], record=correction)
-    met = _finding(case, rule_id, _at(date(2026, 12, 16)))
+        records.sign_record(actor=s["head"], record=correction)
+    met = _finding(case, rule_id, _at(date(2027, 5, 18)))
     assert met is not None and met.status is Status.MET and met.met_at == result_at
 
 
@@ -531,13 +644,19 @@ def test_the_execution_rules_are_judged_here_only() -> None:
     assert RULE_IDS <= HAND_WRITTEN
 
 
+def _panel(case: object, moment: datetime) -> str:
+    with clock.frozen_at(moment):
+        return Template('{% include "cases/_execution.html" %}').render(Context({"case": case}))
+
+
 def test_the_case_page_shows_the_execution_panel() -> None:
     s, case = _decided()
     _reminded(s, _at(date(2026, 10, 12)))
-    _applied(s, _at(date(2026, 10, 30)))
-    with clock.frozen_at(_at(date(2026, 11, 2))):
-        html = Template('{% include "cases/_execution.html" %}').render(Context({"case": case}))
+    html = _panel(case, _at(date(2026, 11, 2)))
     assert 'id="execution"' in html and "10,000.00 元" in html
     assert "2026年10月8日 24时" in html and "顺延至10月8日" in html  # the due date with its explanation
     assert "未缴纳" in html and "加处罚款（截至今日）" in html and "7,500.00 元" in html  # 25 days × 300 元
-    assert "锡市医保催〔2026〕1号" in html and "申请期限：2027年6月20日 24时" in html and "尚未记录" in html
+    assert "锡市医保催〔2026〕1号" in html and "申请期限：2027年6月20日 24时" in html
+    assert "申请行政复议的期限 2026年11月19日 届满、提起行政诉讼的期限 2027年3月20日 届满后，方可申请" in html
+    _applied(s, _at(date(2027, 4, 15)))
+    assert "尚未记录" in _panel(case, _at(date(2027, 4, 16)))

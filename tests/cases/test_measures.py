@@ -1,5 +1,6 @@
-"""Gates checked when their record is signed (APL-42/FUND-29, CEL-18, APL-56, APL-68, CEL-54): refused with the rule
-and nothing written when the law's condition fails; signed when it holds."""
+"""Gates checked when their record is signed (APL-42/FUND-29, CEL-18, APL-56, APL-68): refused with the rule and
+nothing written when the law's condition fails; signed when it holds. (CEL-54 / CEL-53, the court application of a
+penalty decision, are judged at the act in test_execution.py.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.models import Entry
 from lawtrace.records import services as records
 from tests.cases.record_content import filled
-from tests.cases.steps import MONDAY, _opened_case, _signed
+from tests.cases.steps import MONDAY, _opened_case, _recorded_on_video, _signed
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def _refused(s: dict, kind: str, rule: str, signer: str = "officer", **given: ob
         with pytest.raises(Refused) as refusal:
             records.sign_record(actor=s[signer], record=draft)
     assert refusal.value.rule == rule, refusal.value
+    s["refusal"] = str(refusal.value)
     assert Entry.objects.count() == before
 
 
@@ -40,21 +42,51 @@ def test_FUND_29_an_inspection_with_one_certified_officer_is_refused(s: dict) ->
     _refused(s, "onsite_inspection_record", "FUND-29", officers=[str(s["officer"].pk)])
 
 
+PRESENT = {"party_signature": "signed", "statement_and_defence": "当事人无异议。"}
+WITNESSED = {"witness": "社区工作人员王某", "witness_signature": "signed"}
+
+
 def test_CEL_18_the_measure_needs_the_heads_decision_first_and_a_party_or_witness_signature(s: dict) -> None:
     two = [str(s["officer"].pk), str(s["officer2"].pk)]
-    _refused(s, "coercive_measure_onsite_record", "CEL-18", officers=two)  # no decision approved yet
+    _refused(s, "coercive_measure_onsite_record", "CEL-18", officers=two, **PRESENT)  # no decision approved yet
+    assert "负责人批准" in s["refusal"]
     _signed(s, s["case"], "coercive_measure_decision", MONDAY + timedelta(days=1))
-    _refused(s, "coercive_measure_onsite_record", "CEL-18", officers=two, party_signature="refused")  # no witness
-    record = _signed(
-        s,
-        s["case"],
-        "coercive_measure_onsite_record",
-        MONDAY + timedelta(days=2),
-        party_signature="refused",
-        witness="社区工作人员王某",
-        witness_signature="signed",
-    )
+    refused = {**PRESENT, "party_signature": "refused"}
+    _refused(s, "coercive_measure_onsite_record", "CEL-18", officers=two, **refused)  # refused, no witness
+    _refused(s, "coercive_measure_onsite_record", "CEL-18", officers=two)  # present: neither signed nor heard
+    assert "由当事人签名或盖章" in s["refusal"]
+    record = _signed(s, s["case"], "coercive_measure_onsite_record", MONDAY + timedelta(days=2), **refused, **WITNESSED)
     assert record.status == "signed"  # type: ignore[attr-defined]
+
+
+def test_CEL_18_not_met_the_party_absent_and_no_witness_signing_is_refused(s: dict) -> None:
+    two = [str(s["officer"].pk), str(s["officer2"].pk)]
+    _signed(s, s["case"], "coercive_measure_decision", MONDAY + timedelta(days=1))
+    _refused(s, "coercive_measure_onsite_record", "CEL-18", officers=two, party_present=False)
+    assert "邀请见证人到场" in s["refusal"]
+    _refused(s, "coercive_measure_onsite_record", "CEL-18", officers=two, party_present=False, **PRESENT, **WITNESSED)
+    assert "不到场，却有当事人签名" in s["refusal"]
+
+
+def test_CEL_18_met_the_party_absent_a_witness_signing_is_recorded_false_is_a_value(s: dict) -> None:
+    """当事人到场: 否 is an answer: the record is made without the party's signature or statement, the witness signs."""
+    two = [str(s["officer"].pk), str(s["officer2"].pk)]
+    _signed(s, s["case"], "coercive_measure_decision", MONDAY + timedelta(days=1))
+    moment = MONDAY + timedelta(days=2)
+    content = filled(s["case"], "coercive_measure_onsite_record", s["officer"], moment, officers=two)
+    content |= {"party_present": False, "reasons_and_rights_told": False, **WITNESSED}
+    _recorded_on_video(s, s["case"], "coercive_measure_onsite_record", moment)  # IMR-13: sealing on video
+    with clock.frozen_at(moment + timedelta(minutes=5)):
+        draft = records.add_record(
+            actor=s["officer"],
+            case=s["case"],
+            kind="coercive_measure_onsite_record",
+            occurred_at=moment,
+            content=content,
+        )
+        record = records.sign_record(actor=s["officer"], record=draft)
+    assert record.status == "signed" and record.content["party_present"] is False
+    assert "party_signature" not in record.content and "statement_and_defence" not in record.content
 
 
 def test_APL_56_the_preservation_notice_is_signed_by_the_head_not_the_officer(s: dict) -> None:
@@ -70,17 +102,6 @@ def test_APL_56_the_preservation_notice_is_signed_by_the_head_not_the_officer(s:
 
 def test_APL_68_the_small_fine_ground_is_for_the_summary_procedure_only(s: dict) -> None:
     _refused(s, "onspot_collection", "APL-68", ground="small_fine", amount_fen=5000)
-
-
-def test_CEL_54_the_court_is_applied_to_only_after_the_reminders_period(s: dict) -> None:
-    _refused(s, "court_enforcement_application", "CEL-54")  # no reminder at all
-    served = MONDAY + timedelta(days=3)
-    _signed(s, s["case"], "enforcement_reminder", served, served_at=served.isoformat())
-    too_soon = served + timedelta(days=5)
-    _refused(s, "court_enforcement_application", "CEL-54", applied_at=too_soon.isoformat())
-    in_time = served + timedelta(days=20)
-    record = _signed(s, s["case"], "court_enforcement_application", in_time, applied_at=in_time.isoformat())
-    assert record.status == "signed"  # type: ignore[attr-defined]
 
 
 def test_FUND_29_the_inspection_counts_its_inspectors_by_its_own_parameter_not_APL_42s() -> None:

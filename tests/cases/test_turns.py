@@ -202,6 +202,59 @@ def test_NHSA_EXT_first_extension_by_the_head_within_its_days_further_only_by_co
     assert last == MONDAY.date() + timedelta(days=90 + 30 + 20)
 
 
+def _extension_refused_after(
+    s: dict, drafted: datetime, signed: datetime, says: str, approval: str = "bureau_head"
+) -> None:
+    """The extension drafted in time but signed by the head after the period ran out: refused, nothing written."""
+    content = filled(s["case"], "extension_approval", s["officer"], drafted, approval=approval, days=20)
+    with clock.frozen_at(drafted):
+        draft = records.add_record(
+            actor=s["officer"], case=s["case"], kind="extension_approval", occurred_at=drafted, content=content
+        )
+    signed_count, entries = s["case"].records.filter(status="signed").count(), Entry.objects.count()
+    with clock.frozen_at(signed), pytest.raises(Refused) as refusal:
+        records.sign_record(actor=s["head"], record=draft)
+    assert refusal.value.rule == "NHSA-EXT" and says in str(refusal.value), refusal.value
+    draft.refresh_from_db()
+    assert draft.status == "draft" and Entry.objects.count() == entries
+    assert s["case"].records.filter(status="signed").count() == signed_count
+
+
+def test_NHSA_EXT_not_met_an_extension_signed_after_the_case_period_ran_out_is_refused(s: dict) -> None:
+    # Opened 2025-11-10: 90 days end on 2026-02-08 24时.
+    _extension_refused_after(
+        s, MONDAY + timedelta(days=85), MONDAY + timedelta(days=91), "办案期限已于2026年2月8日24时届满"
+    )
+    assert _apl_60_last_day(s, MONDAY + timedelta(days=92)) == MONDAY.date() + timedelta(days=90)  # not extended
+
+
+def test_NHSA_EXT_met_signed_while_the_period_runs_its_excluded_days_and_earlier_extension_counted(s: dict) -> None:
+    day = MONDAY.date()
+    _head_signs(
+        s,
+        "excluded_period",
+        MONDAY + timedelta(days=14),
+        reason="appraisal",
+        start_on=(day + timedelta(days=10)).isoformat(),
+        end_on=(day + timedelta(days=12)).isoformat(),
+    )  # 3 days not counted: the period ends on day 93
+    extended = MONDAY + timedelta(days=92)
+    _head_signs(s, "extension_approval", extended, approval="bureau_head", days=30, reason="案情复杂")
+    assert _apl_60_last_day(s, MONDAY + timedelta(days=93)) == day + timedelta(days=123)
+    _extension_refused_after(
+        s, MONDAY + timedelta(days=120), MONDAY + timedelta(days=124), "2026年3月13日24时届满", "collective_discussion"
+    )
+    _head_signs(
+        s,
+        "extension_approval",
+        MONDAY + timedelta(days=123),
+        approval="collective_discussion",
+        days=20,
+        reason="需集体讨论",
+    )
+    assert _apl_60_last_day(s, MONDAY + timedelta(days=124)) == day + timedelta(days=143)
+
+
 def test_the_head_withdraws_a_case_with_its_reason_an_officer_cannot(s: dict) -> None:
     """撤销立案: the head's act, with a reason, ledgered; refused to an officer and after a decision."""
     from django.test import Client

@@ -2,8 +2,10 @@
 hearing (the party's request, the notice at least 7 working days ahead, a chair who did not investigate, the
 transcript, the chair's report) and a collective discussion; the head signs the decision and the system gives its 文号;
 then the fine is not paid — the case page shows the party late and the surcharge running — a reminder is served and,
-its 10 working days past, the court is applied to. Each step in Chromium by the person whose step it is; the times
-typed are in the past, as an officer enters what happened, so the periods have run by today."""
+its 10 working days past and the party's periods for review (60 days) and for a lawsuit (6 months from service) run
+out (CEL-54), the officer drafts the application to the court and the head signs it, inside the CEL-53 window. Each
+step in Chromium by the person whose step it is; the times typed are in the past, as an officer enters what
+happened, so the periods have run by today (the decision was served seven months ago)."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def _open_case(browser, server: str, output_dir: Path, now: datetime) -> str:  #
             {
                 "案由": f"{PARTY}涉嫌挂床住院骗取医保基金（{now:%H%M%S}）",
                 "基本案情": "智能监控提示该院住院天数异常，经初步核查存在挂床住院情形。",
-                "违法行为发生（终了）日期": (now - timedelta(days=120)).date().isoformat(),
+                "违法行为发生（终了）日期": (now - timedelta(days=270)).date().isoformat(),
                 "其他承办人（连同本人不少于2名持证执法人员）": [CO_OFFICER],
                 "承办人意见": "建议立案调查。",
                 "当事人类型": "法人",
@@ -87,11 +89,11 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
         officer.record(
             "询问（调查）笔录",
             {
-                "发生时间": _at(day(100)),
+                "发生时间": _at(day(250)),
                 "被询问人基本情况": "郑某某，该院法定代表人。",
                 "被询问人身份": "当事人",
-                "询问开始时间": _at(day(100) - timedelta(hours=2)),
-                "询问结束时间": _at(day(100) - timedelta(hours=1)),
+                "询问开始时间": _at(day(250) - timedelta(hours=2)),
+                "询问结束时间": _at(day(250) - timedelta(hours=1)),
                 "询问地点": "正蓝旗医疗保障局询问室",
                 "询问人（执法人员）": officers,
                 "执法证件号码": certificates,
@@ -109,7 +111,7 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
         officer.record(
             "行政处罚事先告知书",
             {
-                "发生时间": _at(day(90)),
+                "发生时间": _at(day(240)),
                 "当事人": PARTY,
                 "违法事实": "2026年挂床住院46人次，医保基金支付61,800元。",
                 "理由": "违反《医疗保障基金使用监督管理条例》第十五条。",
@@ -117,8 +119,8 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
                 "依据": "《医疗保障基金使用监督管理条例》第四十条",
                 "拟作出的行政处罚内容": "责令退回61,800元，处罚款123,600元",
                 "陈述、申辩权利（及要求听证的权利）": "当事人可在收到本告知书之日起五个工作日内陈述、申辩，要求听证。",
-                "制作时间": _at(day(90)),
-                "送达时间": _at(day(90) + timedelta(hours=2)),
+                "制作时间": _at(day(240)),
+                "送达时间": _at(day(240) + timedelta(hours=2)),
                 "文号": "蓝医保告〔2026〕9号",
                 "拟罚款数额（元）": "123600",
                 "已告知要求听证的权利": True,
@@ -127,20 +129,20 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
         )
         officer.record(
             "听证申请",
-            {"发生时间": _at(day(88)), "申请人": PARTY, "提出时间": _at(day(88)), "申请方式": "书面"},
+            {"发生时间": _at(day(238)), "申请人": PARTY, "提出时间": _at(day(238)), "申请方式": "书面"},
         )
-        hearing = day(70).replace(hour=9, minute=0)
+        hearing = day(220).replace(hour=9, minute=0)
         officer.record(
             "听证通知书",
             {
-                "发生时间": _at(day(86)),
+                "发生时间": _at(day(236)),
                 "当事人": PARTY,
                 "听证时间": _at(hearing),
                 "听证地点": "正蓝旗医疗保障局听证室",
                 "听证主持人": UNIT_HEAD,  # did not investigate the case (APL-64)
                 "公开举行": True,
-                "制作时间": _at(day(86)),
-                "送达时间": _at(day(86) + timedelta(hours=3)),
+                "制作时间": _at(day(236)),
+                "送达时间": _at(day(236) + timedelta(hours=3)),
             },
             name="hearing-notice",
         )
@@ -188,11 +190,11 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
         reviewer.record(
             "法制审核意见",
             {
-                "发生时间": _at(day(66)),
+                "发生时间": _at(day(216)),
                 "审核人": REVIEWER,
                 "审核意见": "事实清楚，证据确凿，程序合法，同意。",
                 "审核通过": True,
-                "审核时间": _at(day(66)),
+                "审核时间": _at(day(216)),
                 "审核人法律职业资格证书编号": "A20151100000001",
             },
         )
@@ -204,8 +206,8 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
         officer.record(
             "集体讨论记录",
             {
-                "发生时间": _at(day(65)),
-                "讨论时间": _at(day(65)),
+                "发生时间": _at(day(215)),
+                "讨论时间": _at(day(215)),
                 "主持人": HEAD,
                 "参加人员": [HEAD, UNIT_HEAD, REVIEWER],
                 "讨论情况": "承办人汇报案情和听证情况，法制审核人员汇报审核意见。",
@@ -217,18 +219,18 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
         officer.record(
             "行政处罚决定书",
             {
-                "发生时间": _at(day(64)),
+                "发生时间": _at(day(214)),
                 "当事人的姓名或者名称、地址": f"{PARTY}，正蓝旗上都镇某路9号",
                 "违反法律、法规、规章的事实和证据": "挂床住院43人次，有询问笔录、住院病历、听证笔录为证。",
                 "行政处罚的种类和依据": "罚款；《医疗保障基金使用监督管理条例》第四十条",
                 "行政处罚的履行方式和期限": "自收到本决定书之日起十五日内缴纳至指定银行",
                 "申请行政复议、提起行政诉讼的途径和期限": "六十日内申请行政复议，或六个月内提起行政诉讼",
                 "作出决定的行政机关名称": "正蓝旗医疗保障局",
-                "作出决定的日期": day(64).date().isoformat(),
+                "作出决定的日期": day(214).date().isoformat(),
                 "行政机关印章": "已盖章",
                 "行政机关负责人签署意见": "同意，按集体讨论决定作出处罚。",
                 "签发人": HEAD,
-                "签发时间": _at(day(64)),
+                "签发时间": _at(day(214)),
                 "罚款数额（元）": "115600",
                 "处理结果": "给予行政处罚",
                 "已告知当事人决定将依法公开": True,
@@ -247,7 +249,7 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
     finally:
         head.close()
 
-    # -- 送达执行: served 60 days ago, not paid; the reminder, then the court -----------------------------------------
+    # -- 送达执行: served 210 days ago, not paid; the reminder, then the court -----------------------------------------
     officer = Walk(browser, server, "zlq-officer1", case_url, output_dir)
     try:
         page = officer.page
@@ -255,12 +257,12 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
         officer.record(
             "送达回证（送达记录）",
             {
-                "发生时间": _at(day(60)),
+                "发生时间": _at(day(210)),
                 "送达文书名称": "行政处罚决定书",
                 "文号": number,
                 "送达方式": "直接送达",
                 "受送达人": PARTY,
-                "送达时间": _at(day(60)),
+                "送达时间": _at(day(210)),
                 "送达人": officers,
                 "受送达人或签收人签名或盖章": "已签名",
                 "送达人签名": "已签名",
@@ -293,9 +295,26 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
                 "申请时间": _at(now - timedelta(hours=1)),
                 "申请情况": "当事人在法定期限内未申请行政复议或提起行政诉讼，经催告仍不履行，申请强制执行。",
                 "文号": "蓝医保执申〔2026〕1号",
+                "行政决定书文号": number,
+                "催告书文号": "蓝医保催〔2026〕1号",
+                "当事人的意见": "当事人收到催告书后未提出陈述、申辩意见。",
+                "申请强制执行的罚款数额（元）": "115600",
             },
             name="court-application",
+            sign=False,  # 《行政强制法》第五十五条: the head signs the application (CEL-54)
         )
+    finally:
+        officer.close()
+
+    head = Walk(browser, server, "zlq-head", case_url, output_dir)
+    try:
+        head.sign_from_workbench("强制执行申请书", "court-application-signed")
+    finally:
+        head.close()
+
+    officer = Walk(browser, server, "zlq-officer1", case_url, output_dir)
+    try:
+        page = officer.page
         officer.case()
         court = page.locator("#execution [data-rule='CEL-53']").inner_text()
         assert "正蓝旗人民法院" in court and "申请期限" in court, court

@@ -71,6 +71,12 @@ def test_demo_cases_span_the_phases_and_show_findings() -> None:
     assert {("IMR-8b", "overdue"), ("IMR-17.3", "missing")} <= findings
     closed = Case.objects.get(status="closed")
     assert not ComplianceRow.objects.filter(case=closed).exclude(status="met").exists()
+    # The unpaid fine: the court applied to, signed by the head, inside the CEL-53 window and lawful under CEL-54.
+    unpaid = Case.objects.get(title__contains="虚记诊疗费用")
+    application = unpaid.records.get(kind="court_enforcement_application", status="signed")
+    assert application.signed_by.username.endswith("head")
+    rows = dict(ComplianceRow.objects.filter(case=unpaid).values_list("rule_id", "status"))
+    assert rows["CEL-53"] == "met" and rows["CEL-54"] != "missing", rows
 
 
 def test_demo_shows_the_national_procedure_in_cases() -> None:

@@ -465,6 +465,18 @@ def test_quoting_national_law_as_original_text_is_refused(tmp_path: Path) -> Non
     assert problem.rule_id == "APL-60" and "摘要" in problem.message
 
 
+def test_a_pause_for_reasons_its_record_cannot_carry_is_refused(tmp_path: Path) -> None:
+    """CEL-25: the sealing pauses for 检测、检验、检疫、技术鉴定 — a record whose 事由 offers none of them (the case
+    period's excluded_period) would never pause it."""
+    text = (RULEBOOK_DIR / f"{BASE}.yaml").read_text(encoding="utf-8")
+    start = text.index("  - id: CEL-25")
+    broken = text[:start] + text[start:].replace("record: testing_period_notice", "record: excluded_period", 1)
+    path = tmp_path / f"{BASE}.yaml"
+    path.write_text(broken, encoding="utf-8")
+    [problem] = check_file(path)
+    assert problem.rule_id == "CEL-25" and "technical_appraisal" in problem.message, problem
+
+
 def test_a_penalty_law_period_of_seven_calendar_days_is_refused(tmp_path: Path) -> None:
     """APL-85: the penalty law's 7 days are working days; a rulebook saying calendar days is an error."""
     text = (RULEBOOK_DIR / f"{BASE}.yaml").read_text(encoding="utf-8")

@@ -7,8 +7,10 @@
   not an emergency still needs the head's decision first (CEL-18, ``record_effects._check_officers_present``).
 - CEL-24: a sealing decision names its 财物清单, which is signed, in two copies, one handed to the party and one kept
   by the authority (the list's fields, judged by ``record_rules``; the copies checked here before it is written).
-- CEL-25: an extension is written once, by at most the rulebook's days, for a sealing decided — with the head's
-  approval (``records.SIGNERS``) and the written notice to the party (the kind's required ``notified_at``).
+- CEL-25: an extension is written once per sealing (the decision it names, or the case's only one), by at most the
+  rulebook's days, for a sealing decided — with the head's approval (``records.SIGNERS``) and the written notice to
+  the party (the kind's required ``notified_at``). The testing or appraisal periods not counted are the
+  检测鉴定期间告知书 (its 事由 are exactly the CEL-25 pause reasons; the rulebook check holds them equal).
 
 ``findings`` is called by ``compliance.evaluate``; ``check_content`` by ``record_effects.check_content``, before
 anything is written.
@@ -16,7 +18,7 @@ anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -194,14 +196,29 @@ def _check_extension(case: Case, content: dict[str, object], replacing: int | No
     if block is None:
         return
     signed = [r for r in effective_records(case) if r.pk != replacing]
-    if not any(r.kind == DECISION for r in signed):
+    decisions = [r for r in signed if r.kind == DECISION]
+    if not decisions:
         raise Refused("尚无已签发的实施行政强制措施决定书，无可延长的封存期限。", rule="CEL-25")
+    measure = _measure_of(content, decisions)
+    if measure is None:
+        named = str(content.get("measure") or "")
+        why = "所载封存决定书不是本案已签发的决定书" if named else "本案有多份封存决定书，请载明延长的是哪一份"
+        raise Refused(f"{why}。", rule="CEL-25")
     days = int(str(content.get("days") or 0))
     if not 1 <= days <= block.length:
         raise Refused(f"封存期限延长不得超过{block.length}日。", rule="CEL-25")
-    earlier = sum(1 for r in signed if r.kind == EXTENSION)
+    earlier = sum(1 for r in signed if r.kind == EXTENSION and _measure_of(r.content, decisions) == measure)
     if block.max_extensions is not None and earlier >= block.max_extensions:
-        raise Refused(f"封存期限只能延长{block.max_extensions}次。", rule="CEL-25")
+        number = measure.content.get("document_number") or measure.pk
+        raise Refused(f"同一封存决定（{number}）的期限只能延长{block.max_extensions}次。", rule="CEL-25")
+
+
+def _measure_of(content: Mapping[str, object], decisions: list[Record]) -> Record | None:
+    """The sealing an extension extends: the decision it names, or the case's only one when it names none."""
+    named = str(content.get("measure") or "")
+    if named:
+        return next((d for d in decisions if str(d.pk) == named), None)
+    return decisions[0] if len(decisions) == 1 else None
 
 
 # -- helpers --------------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from lawtrace.rulebook.calendar import SHANGHAI, ExcludedPeriod, Extension, Unit
+from lawtrace.rulebook.calendar import SHANGHAI, Due, ExcludedPeriod, Extension, Unit
 from lawtrace.rulebook.deadlines import Period, Status, due_date, judge
 from lawtrace.rulebook.schema import Deadline, EventRef, Relation, Rule
 
@@ -266,3 +266,26 @@ def _extensions(ctx: _Context, rule: Rule, deadline: Deadline, records: list[Rec
                 reason = str(record.content.get("reason") or record.kind_name)
                 out.append(Extension(int(days), block.unit, reason))
     return tuple(out)
+
+
+# -- a running period as of now (NHSA-EXT: nothing is extended after it ran out) ------------------------------------
+
+
+def running_due(ctx: _Context, rule_id: str) -> Due | None:
+    """The due date of ``rule_id``'s period as the case's signed records stand at ``ctx.now`` — its excluded
+    periods and the extensions already approved counted — or None when it has not started or was already met."""
+    if rule_id not in ctx.rulebook:
+        return None
+    rule = ctx.rulebook.rule(rule_id)
+    deadline = rule.deadline
+    if deadline is None or not _judgeable(deadline) or not _applies(rule, ctx):
+        return None
+    assert deadline.trigger is not None and deadline.satisfied_by is not None
+    records = effective_records(ctx.case)
+    triggers = _moments(ctx, deadline.trigger, records)
+    if not triggers or _moments(ctx, deadline.satisfied_by, records):
+        return None
+    excluded, _ = _excluded(ctx, rule.id, records) if deadline.pausable or _paused_by(ctx, rule.id) else ((), False)
+    extensions = _extensions(ctx, rule, deadline, records)
+    period = ctx.rulebook.period(rule, deadline)
+    return due_date(period, triggers[0].at, ctx.calendar, excluded=excluded, extensions=extensions)

@@ -453,11 +453,15 @@ def _close_wenshang_case(case: Case, today: date) -> None:
 
 def _unpaid_fine_to_court(organisation: Organisation, o1: User, o2: User, unit: User, head: User, today: date) -> None:
     """执行 (APL-67, APL-72, CEL-54, CEL-53): the fine is not paid within the period, the surcharge runs, a reminder
-    is served and, its 10 working days passed, the court is applied to; the court's result is not in yet."""
+    is served and, once its 10 working days and the party's periods for review (60 days) and for a lawsuit (6 months
+    from service) have run out, the head signs the application to the court; the court's result is not in yet. The
+    case began some nine months ago so that the application falls inside the CEL-53 window by today."""
+    from django.utils import timezone
+
     from lawtrace.cases import execution
     from lawtrace.rulebook.overrides import working_calendar
 
-    day = today - timedelta(days=56)
+    day = today - timedelta(days=266)
     with clock.frozen_at(_at(day, 10)):
         case = services.register_case(
             actor=o1,
@@ -465,7 +469,7 @@ def _unpaid_fine_to_court(organisation: Organisation, o1: User, o2: User, unit: 
             case_type=CaseType.PENALTY,
             source=CaseSource.EX_OFFICIO,
             title="锡林浩特市某门诊部涉嫌虚记诊疗费用骗取医保基金",
-            facts="智能监控提示该门诊部2026年第二季度理疗项目结算量异常。",
+            facts="智能监控提示该门诊部上一季度理疗项目结算量异常。",
             parties=[
                 services.PartyInput(
                     kind=PartyKind.LEGAL,
@@ -502,9 +506,12 @@ def _unpaid_fine_to_court(organisation: Organisation, o1: User, o2: User, unit: 
             "served_at": _at(reminded, 10, 30).isoformat(),
         },
     )
-    applied = working_calendar().add_working_days(reminded, 10).last_day + timedelta(days=1)  # CEL-54
+    assert x.court_window is not None
+    waited = working_calendar().add_working_days(reminded, 10).last_day + timedelta(days=1)  # CEL-54
+    opens = timezone.localtime(x.court_window.opens_after).date()  # the party's periods run out (CEL-54)
+    applied = max(waited, opens + timedelta(days=1))
     if applied >= today:
-        return  # a long holiday in the reminder's period: the application is not due yet
+        return  # a long holiday in the periods: the application is not due yet
     _signed(
         o1,
         case,
@@ -513,9 +520,14 @@ def _unpaid_fine_to_court(organisation: Organisation, o1: User, o2: User, unit: 
         {
             "court": "锡林浩特市人民法院",
             "applied_at": _at(applied, 9, 30).isoformat(),
-            "content": "当事人逾期不缴纳罚款，经催告仍未履行，申请强制执行罚款及加处罚款。",
+            "content": "当事人在法定期限内未申请行政复议或者提起行政诉讼，又不缴纳罚款，经催告仍未履行，申请强制执行。",
             "document_number": "锡市医保执申〔2026〕1号",
+            "decision_number": x.decision.content["document_number"],
+            "reminder_number": "锡市医保催〔2026〕1号",
+            "party_opinion": "当事人收到催告书后未提出陈述、申辩意见。",
+            "amount_fen": x.outstanding_fen,
         },
+        signer=head,
     )
 
 

@@ -8,8 +8,11 @@ derived from the case's signed records and its rulebook version — never typed 
 - APL-72 加处罚款: the rulebook's daily rate (3%) of the fine for each day after the period's last day up to the
   day paid (or today), never more than the fine; APL-73: the days of administrative review or litigation (行政复议、
   行政诉讼情况, whole days, an open one up to today) are not counted.
-- CEL-53: the court is applied to within 3 months after the party's time to sue (6 months from service), or after
-  the deferral ends; CEL-54 (a served reminder, then 10 working days) is checked when the application is signed.
+- CEL-53 / CEL-54: the court is applied to only after the party's periods for review (60 days) and for a lawsuit
+  (6 months) from service have run out, and within 3 months after the time to sue (or after a later deferral's end)
+  — the window ``court_window`` computes for this panel and for the application's signature alike; the served
+  reminder and its 10 working days, the amount unpaid and no review or suit pending are judged when the
+  application is signed (``cases.judges.court_application_lawful``).
 - WS-18 / IMR-18: the execution recorded, and where the decision orders a correction, the follow-up check finding it
   corrected. WS-19 / IMR-19: the court application and its result (entered later by a correction of the application).
 
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from lawtrace import clock
+from lawtrace.cases.court_window import CourtWindow, court_window
 from lawtrace.cases.deadline_rules import Moment, _as_date, _as_moment, _excluded, _moments, effective_records
 from lawtrace.cases.models import Case, CaseStatus
 from lawtrace.errors import Refused
@@ -167,6 +171,7 @@ class Execution:
     applied_at: datetime | None
     lawsuit_period: Due | None  # the party's time to sue (CEL-53 counts from its end)
     application_due: Due | None  # CEL-53
+    court_window: CourtWindow | None  # CEL-54 / CEL-53: when the court may be applied to (``court_window``)
     result: str
     result_at: datetime | None
     execution_records: tuple[Record, ...]
@@ -230,7 +235,7 @@ def _state(ctx: _Context, records: list[Record]) -> Execution | None:
         wait = rulebook.rule("CEL-54").deadline
         court_from = calendar.add_working_days(reminder_served, (wait.length or 10) if wait else 10)
     application = _last(r for r in records if r.kind == "court_enforcement_application")
-    lawsuit, application_due = _application_due(ctx, served, deferral)
+    lawsuit, application_due, window = _application_due(ctx, served, deferral)
     correction_check = _last(r for r in records if r.kind == "correction_check_record")
     return Execution(
         decision=decision,
@@ -253,6 +258,7 @@ def _state(ctx: _Context, records: list[Record]) -> Execution | None:
         applied_at=_as_moment(application.content.get("applied_at")) if application else None,
         lawsuit_period=lawsuit,
         application_due=application_due,
+        court_window=window,
         result=str(application.content.get("result") or "") if application else "",
         result_at=_as_moment(application.content.get("result_at")) if application else None,
         execution_records=tuple(r for r in records if r.kind == "execution_record"),
@@ -326,29 +332,17 @@ def _payment_due(ctx: _Context, served: Moment | None, deferral: Record | None) 
     return due_date(period, served.at, ctx.calendar)
 
 
-def _application_due(ctx: _Context, served: Moment | None, deferral: Record | None) -> tuple[Due | None, Due | None]:
-    """CEL-53: (the party's time to sue, the 3 months after it) — or, after an approved deferral, 3 months from
-    the deferral's end (APL-72), without the time to sue."""
-    deadline = _rule_deadline(ctx, "CEL-53")
-    if deadline is None or deadline.unit is None:
-        return None, None
-    period = Period(deadline.length, deadline.unit, deadline.roll_to_working_day)
-    alternative = _alternative(deadline)
-    if deferral is not None and alternative is not None:
-        until = _deferred_until(deferral)
-        assert until is not None
-        due = due_date(period, _day_start(until), ctx.calendar)
-        return None, _with_note(due, alternative.label)
+def _application_due(
+    ctx: _Context, served: Moment | None, deferral: Record | None
+) -> tuple[Due | None, Due | None, CourtWindow | None]:
+    """CEL-54 / CEL-53: (the party's time to sue, the last day to apply, the whole window) — the computation the
+    application's signature is judged by (``court_window``), so the panel and the refusal agree."""
     if served is None:
-        return None, None
-    if deadline.starts_after is None:
-        return None, due_date(period, served.at, ctx.calendar)
-    offset = deadline.starts_after
-    lawsuit = due_date(Period(offset.length, offset.unit), served.at, ctx.calendar)
-    due = due_date(period, _day_start(lawsuit.last_day), ctx.calendar)
-    served_on = _day_zh(timezone.localtime(served.at).date())
-    note = f"起诉期限自{served_on}送达起{offset.length}个月，{_day_zh(lawsuit.last_day)}届满，自该日起算"
-    return lawsuit, _with_note(due, note)
+        return None, None, None  # the periods run from the decision's service
+    window = court_window(ctx.rulebook, ctx.calendar, served.at, _deferred_until(deferral) if deferral else None)
+    if window is None:
+        return None, None, None
+    return window.lawsuit_ends, window.application_due, window
 
 
 def _day_start(day: date) -> datetime:

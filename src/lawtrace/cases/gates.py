@@ -73,7 +73,6 @@ CHECKED_ELSEWHERE: dict[str, str] = {
     "enough_certified_officers_present": "record_effects._check_officers_present (APL-42, FUND-29)",
     "onsite_collection_allowed": "record_effects._check_onspot_collection (APL-68)",
     "official_receipt_number_recorded": "onspot_collection's required receipt_number (APL-70)",
-    "not_complied_nor_challenged_and_reminded": "record_effects._check_reminded (CEL-54)",
     # APL-73: review or suit stops neither the reminder nor the court application; only the review body's or the
     # court's recorded decision to stop execution (review_or_litigation.execution_suspended) does, while it stands.
     "execution_not_suspended_by_review": "execution._check_not_stopped (APL-73)",

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from lawtrace.cases.court_window import CourtWindow, court_window
 from lawtrace.cases.facts import CaseFacts, RecordFact
-from lawtrace.rulebook.calendar import WorkingCalendar
+from lawtrace.rulebook.calendar import SHANGHAI, Due, WorkingCalendar
 from lawtrace.rulebook.deadlines import Status
 from lawtrace.rulebook.loader import Rulebook
 
@@ -31,6 +32,7 @@ ACT_RECORDS: dict[str, tuple[str, ...]] = {
     "sign_decision": ("penalty_decision",),
     "make_onsite_decision": ("onsite_penalty_decision",),
     "close_case": ("closing_report",),
+    "apply_court_enforcement": ("court_enforcement_application",),
 }
 ACTIONS_OF_KIND: dict[str, tuple[str, ...]] = {}
 for _action, _kinds in ACT_RECORDS.items():
@@ -243,6 +245,152 @@ def closing_requirements_met(facts: CaseFacts, act: RecordFact, j: Judging) -> s
     return None
 
 
+# -- the court application (CEL-54, CEL-53; the materials of 《行政强制法》第五十五条) ---------------------------------
+
+
+def _enforced_decision(facts: CaseFacts) -> RecordFact | None:
+    """The decision the court is asked to enforce: the latest signed one that imposes a penalty."""
+    found = [
+        r
+        for r in facts.of_kind("penalty_decision", "onsite_penalty_decision")
+        if r.content.get("outcome") in (None, "", "penalty")
+    ]
+    return max(found, key=lambda r: (r.when(), r.pk)) if found else None
+
+
+def _decision_served(facts: CaseFacts, decision: RecordFact) -> datetime | None:
+    if decision.kind == "onsite_penalty_decision":  # handed over when made (APL-52)
+        return decision.moment("decided_at") or decision.when()
+    return facts.served_at(decision)
+
+
+def _ends(due: Due) -> str:
+    """A period's end as the law says it: its last day, 24时."""
+    return f"{due.last_day.year}年{due.last_day.month}月{due.last_day.day}日24时"
+
+
+def _applied(act: RecordFact) -> datetime:
+    """When the application was made: its stated 申请时间, never later than its signature (a time typed in the
+    future does not move the act past a period)."""
+    stated = act.moment("applied_at")
+    return min(stated, act.when()) if stated is not None else act.when()
+
+
+def _window(facts: CaseFacts, decision: RecordFact, j: Judging) -> CourtWindow | None:
+    served = _decision_served(facts, decision)
+    if served is None:
+        return None
+    deferrals = [
+        day
+        for r in facts.of_kind("deferred_payment_approval")
+        if r.flag("approved") and (m := r.moment("deferred_until")) is not None
+        for day in [m.astimezone(SHANGHAI).date()]
+    ]
+    return court_window(j.rulebook, j.calendar, served, max(deferrals) if deferrals else None)
+
+
+def unpaid_fine_fen(facts: CaseFacts, decision: RecordFact, until: datetime) -> int:
+    """The fine still unpaid at ``until``: the decided fine less what the recorded payments paid of it (a payment's
+    加处罚款 part is not the fine)."""
+    paid = 0
+    for payment in facts.of_kind("fine_payment", "onspot_collection"):
+        at = payment.moment("paid_at") or payment.moment("collected_at")
+        if at is not None and at <= until:
+            paid += (payment.amount("amount_fen") or 0) - (payment.amount("surcharge_fen") or 0)
+    return max(0, (decision.amount("fine_fen") or 0) - paid)
+
+
+def _pending_challenge(facts: CaseFacts, moment: datetime) -> RecordFact | None:
+    """A review or suit (行政复议、行政诉讼情况) begun by ``moment`` and not concluded on that day."""
+    day = moment.astimezone(SHANGHAI).date()
+    for record in facts.of_kind("review_or_litigation"):
+        start, end = record.moment("start_on"), record.moment("end_on")
+        if start is None or start.date() > day:
+            continue
+        if end is None or end.date() >= day:
+            return record
+    return None
+
+
+def court_application_lawful(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """CEL-54 (with CEL-53's premise): the court is applied to only for a party who neither complied nor
+    challenged the decision in time — the review period (``review_days``) and the lawsuit period
+    (``lawsuit_months``) from the decision's service have both run out, no review or suit is pending — after a
+    reminder was served and its working days passed, for the fine still unpaid; and the application carries the
+    materials 《行政强制法》第五十五条 lists (the decision, the reminder, the party's opinion, what is to be
+    enforced). The head's signature is ``records.SIGNERS``'."""
+    decision = _enforced_decision(facts)
+    if decision is None:
+        return "尚无已签发的罚款决定，无可申请强制执行的行政决定"
+    window = _window(facts, decision, j)
+    if window is None:
+        return f"{decision.label()}尚未送达，当事人申请复议、提起诉讼的期限尚未起算"
+    applied = _applied(act)
+    problems: list[str] = []
+    if applied <= window.opens_after:
+        parts = [f"提起行政诉讼的期限至{_ends(window.lawsuit_ends)}届满"]
+        if window.review_ends is not None:
+            parts.insert(0, f"申请行政复议的期限至{_ends(window.review_ends)}届满")
+        if window.deferred_until is not None and window.opens_after > window.lawsuit_ends.at:
+            day = window.deferred_until
+            parts.append(f"批准暂缓或分期缴纳的期限至{day.year}年{day.month}月{day.day}日届满")
+        problems.append("、".join(parts) + "，届满前当事人仍可申请复议或起诉，不得申请人民法院强制执行")
+    if (challenge := _pending_challenge(facts, applied)) is not None:
+        what = "行政复议" if challenge.content.get("reason") == "administrative_review" else "行政诉讼"
+        problems.append(f"当事人已申请{what}（{challenge.content.get('start_on')}起）尚未终结，不得申请非诉强制执行")
+    reminders = [(at, r) for r in facts.of_kind("enforcement_reminder") if (at := facts.served_at(r)) is not None]
+    reminders = [(at, r) for at, r in reminders if at <= applied]
+    reminder = max(reminders, key=lambda pair: pair[0])[1] if reminders else None
+    if reminder is None:
+        problems.append("申请前应当催告当事人履行义务（尚无已送达的催告书）")
+    else:
+        deadline = j.rulebook.rule("CEL-54").deadline
+        days = deadline.length if deadline is not None and deadline.length else 10
+        waited = j.calendar.add_working_days(min(at for at, _ in reminders), days)
+        if applied <= waited.at:
+            problems.append(f"催告书送达{days}个工作日后当事人仍未履行的，方可申请（{_ends(waited)}以后）")
+    unpaid = unpaid_fine_fen(facts, decision, applied)
+    asked = act.amount("amount_fen")
+    if unpaid <= 0:
+        problems.append("罚款已经缴清，无须申请强制执行")
+    elif asked is not None and not 0 < asked <= unpaid:
+        problems.append(f"申请强制执行的罚款数额{asked / 100:,.2f}元，应为尚未缴纳的部分（{unpaid / 100:,.2f}元）以内")
+    problems += _court_materials(act, decision, reminder)
+    return "；".join(problems) if problems else None
+
+
+def _court_materials(act: RecordFact, decision: RecordFact, reminder: RecordFact | None) -> list[str]:
+    """《行政强制法》第五十五条: the application names the decision and the reminder it rests on, states the
+    party's opinion (that the party gave none is an answer too) and what is to be enforced."""
+    missing = []
+    named = str(act.content.get("decision_number") or "").strip()
+    if decision.number and named != decision.number:
+        missing.append(f"行政决定书（应载明{decision.number}）")
+    if reminder is not None and reminder.number:
+        if str(act.content.get("reminder_number") or "").strip() != reminder.number:
+            missing.append(f"催告情况（应载明催告书{reminder.number}）")
+    if not str(act.content.get("party_opinion") or "").strip():
+        missing.append("当事人的意见")
+    if act.amount("amount_fen") is None:
+        missing.append("申请强制执行标的（罚款数额）")
+    if not missing:
+        return []
+    return ["申请人民法院强制执行应当提供：" + "、".join(missing) + "（《中华人民共和国行政强制法》第五十五条）"]
+
+
+def court_application_in_time(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """CEL-53: the application is made within the months after the party's time to sue expired (or a later
+    deferral's end); a late one is refused — the court would not take it, and no later record cures it."""
+    decision = _enforced_decision(facts)
+    window = _window(facts, decision, j) if decision is not None else None
+    if window is None:
+        return None  # CEL-54 says what is missing
+    if _applied(act) > window.application_due.at:
+        due = window.application_due
+        return f"申请人民法院强制执行的期限已于{_ends(due)}届满（{due.text_zh()}），不得再申请"
+    return None
+
+
 JUDGES: dict[str, Judge] = {
     "rights_notified_and_party_heard": rights_notified_and_party_heard,
     "hearing_request_period_over": hearing_request_period_over,
@@ -257,6 +405,8 @@ JUDGES: dict[str, Judge] = {
 BUILT_IN: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     "rights_notice": [(("IMR-9", "WS-11"), investigated)],
 }
+JUDGES["not_complied_nor_challenged_and_reminded"] = court_application_lawful  # CEL-54
+BUILT_IN["court_enforcement_application"] = [(("CEL-53",), court_application_in_time)]
 
 
 def _gates_for(kind: str, rulebook: Rulebook, case_type: str, procedure: str) -> list[tuple[str, str, Judge]]:

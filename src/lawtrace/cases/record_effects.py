@@ -87,6 +87,31 @@ def _check_extension(case: Case, content: dict[str, object]) -> None:
         raise Refused("再次延长办案期限须经负责人集体讨论决定。", rule="NHSA-EXT")
 
 
+def _check_extension_in_time(case: Case) -> None:
+    """NHSA-EXT: a period is extended while it runs. Signed after the case period (APL-60, with its excluded periods
+    and the extensions already approved) ran out, an extension is refused — a late extension would make an overdue
+    decision look timely, and the overdue finding stands. Checked at the head's signature, under the case's lock."""
+    from lawtrace.cases.compliance import _Context
+    from lawtrace.cases.deadline_rules import running_due
+    from lawtrace.rulebook.loader import at
+    from lawtrace.rulebook.overrides import working_calendar
+
+    rulebook = at(case.rulebook, case.rulebook_version)
+    if "NHSA-EXT" not in rulebook or (block := rulebook.rule("NHSA-EXT").extension) is None:
+        return
+    now = clock.now()
+    ctx = _Context(case, rulebook, working_calendar(), now)
+    for target in block.applies_to:
+        due = running_due(ctx, target)
+        if due is not None and now > due.at:
+            last = due.last_day
+            raise Refused(
+                f"办案期限已于{last.year}年{last.month}月{last.day}日24时届满（{target}），届满后不得再批准延长；"
+                "逾期作出决定的，如实记录逾期。",
+                rule="NHSA-EXT",
+            )
+
+
 def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> None:
     """Refuse a signature whose effect the case cannot take (nothing is written)."""
     from lawtrace.cases import execution
@@ -118,8 +143,8 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
         _check_officers_present(case, kind, content)
     elif kind == "onspot_collection":
         _check_onspot_collection(case, content)
-    elif kind == "court_enforcement_application":
-        _check_reminded(case, content)
+    elif kind == "extension_approval":
+        _check_extension_in_time(case)
 
 
 def _check_answers(case: Case, kind: str, content: dict[str, object]) -> None:
@@ -154,14 +179,35 @@ def _check_officers_present(case: Case, kind: str, content: dict[str, object]) -
         raise Refused(f"执法人员不得少于{minimum}人，且均须持有效执法证件。", rule="FUND-29" if fund else "APL-42")
     if kind != "coercive_measure_onsite_record":
         return
-    party_signed = content.get("party_signature") in ("signed", "sealed")
-    witnessed = bool(content.get("witness")) and content.get("witness_signature") in ("signed", "sealed")
-    if not (party_signed or witnessed):
-        raise Refused("当事人拒绝签名或不到场的，应当注明，并由见证人签名或盖章。", rule="CEL-18")
+    _check_party_or_witness(content)
     if content.get("emergency"):
         return  # CEL-19: taken on the spot in an emergency, reported within 24 hours and approved afterwards
     if not case.records.filter(kind="coercive_measure_decision", status="signed").exists():  # type: ignore[attr-defined]
         raise Refused("实施行政强制措施须事先经行政机关负责人批准（先签发实施行政强制措施决定书）。", rule="CEL-18")
+
+
+def _check_party_or_witness(content: dict[str, object]) -> None:
+    """CEL-18: the 现场笔录 is signed by the party present, who was heard; a party who refuses to sign has it
+    noted; a party absent (当事人到场: 否 — an answer, not a gap) neither signs nor states, and a witness signs
+    instead — as one who refused must have too (REQUIREMENTS CEL-18)."""
+    present = content.get("party_present")
+    party_signature = content.get("party_signature")
+    witnessed = bool(str(content.get("witness") or "").strip()) and content.get("witness_signature") in (
+        "signed",
+        "sealed",
+    )
+    if present is False:
+        if party_signature in ("signed", "sealed"):
+            raise Refused("笔录载明当事人不到场，却有当事人签名，请核对。", rule="CEL-18")
+        if not witnessed:
+            raise Refused("当事人不到场的，应当邀请见证人到场，由见证人签名或盖章。", rule="CEL-18")
+        return
+    if not party_signature:
+        raise Refused("当事人到场的，现场笔录由当事人签名或盖章；拒绝的，应当注明。", rule="CEL-18")
+    if not str(content.get("statement_and_defence") or "").strip():
+        raise Refused("当事人到场的，应当听取并记录其陈述和申辩（未陈述的注明）。", rule="CEL-18")
+    if party_signature not in ("signed", "sealed") and not witnessed:
+        raise Refused("当事人拒绝签名或不到场的，应当注明，并由见证人签名或盖章。", rule="CEL-18")
 
 
 def _check_onspot_collection(case: Case, content: dict[str, object]) -> None:
@@ -187,31 +233,6 @@ def _check_onspot_collection(case: Case, content: dict[str, object]) -> None:
         raise Refused(
             f"当场收缴的数额（{amount / 100:,.2f}元）不得超过已作出的罚款决定数额（{fine / 100:,.2f}元）。",
             rule="APL-68",
-        )
-
-
-def _check_reminded(case: Case, content: dict[str, object]) -> None:
-    """CEL-54: the court is applied to only after a reminder was served and its period (working days) has run."""
-    from lawtrace.cases.deadline_rules import effective_records
-    from lawtrace.rulebook.loader import at
-    from lawtrace.rulebook.overrides import working_calendar
-
-    rule = at(case.rulebook, case.rulebook_version).rule("CEL-54")
-    days = rule.deadline.length if rule.deadline and rule.deadline.length else 10
-    served = [
-        m
-        for r in effective_records(case)
-        if r.kind == "enforcement_reminder"
-        if (m := _moment(r.content.get("served_at")))
-    ]
-    applied = _moment(content.get("applied_at"))
-    if not served:
-        raise Refused("申请人民法院强制执行前，应当催告当事人履行义务（尚无已送达的催告书）。", rule="CEL-54")
-    earliest = working_calendar().add_working_days(min(served), days).at
-    if applied is not None and applied <= earliest:
-        raise Refused(
-            f"催告书送达{days}个工作日后当事人仍未履行的，方可申请强制执行（{timezone.localtime(earliest):%Y年%m月%d日}以后）。",
-            rule="CEL-54",
         )
 
 

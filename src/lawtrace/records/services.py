@@ -104,7 +104,11 @@ SIGNERS = {
     "penalty_approval_form": Action.APPROVE,  # 行政处罚决定审批表: the head's approval of the proposed decision
     "recusal_decision": Action.APPROVE,  # APL-43 / NHSA-5: the head decides a recusal
     "referral_letter": Action.APPROVE,  # APL-57 / IMR-25: a case leaves the bureau only by the head's decision
+    # 《行政强制法》第五十五条: the application to the court is signed by the head (cited under the CEL-54 gate).
+    "court_enforcement_application": Action.SIGN_DECISION,
 }
+# The rule a signer refusal cites, where the signature is the rule's own requirement.
+SIGNER_RULES = {"court_enforcement_application": "CEL-54"}
 # Fields where the draft names the head who is to sign; the signature must be that person's.
 SIGNER_FIELDS = ("signed_by", "approved_by")
 
@@ -119,7 +123,9 @@ def _require_signer(actor: User, record: Record) -> None:
     try:
         require(actor, action, case.organisation)
     except PermissionRefused:
-        raise PermissionRefused(f"{record.kind_name}须由行政机关负责人签署。") from None
+        raise PermissionRefused(
+            f"{record.kind_name}须由行政机关负责人签署。", rule=SIGNER_RULES.get(record.kind, "")
+        ) from None
     named = next((record.content[f] for f in SIGNER_FIELDS if record.content.get(f)), None)
     if named is not None and str(named) != str(actor.pk):
         person = User.objects.filter(pk=named).first()

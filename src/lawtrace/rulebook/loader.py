@@ -804,6 +804,15 @@ class _RuleCheck:
                     self.problem(("pause", "applies_to"), f"{other} 不存在或其时限不可中止（pausable） / not pausable")
             if rule.pause.record is not None and rule.pause.record not in self.merged.record_kinds:
                 self.problem(("pause", "record"), f"未知的记录类型 {rule.pause.record} / unknown record kind")
+            elif rule.pause.record is not None:  # CEL-25: a reason the record cannot carry would never pause
+                spec = self.merged.record_kinds[rule.pause.record]
+                field = {**spec.optional_fields, **spec.required_fields}.get("reason")
+                offered = set(field.choices or {}) if field is not None and field.choices else None
+                if offered is not None and (unknown := sorted(set(rule.pause.reasons) - offered)):
+                    self.problem(
+                        ("pause", "reasons"),
+                        f"{rule.pause.record} 的事由选项中没有 {'、'.join(unknown)} / reasons the record cannot carry",
+                    )
         if rule.extension is not None:
             for other in rule.extension.applies_to:
                 target = rules.get(other)

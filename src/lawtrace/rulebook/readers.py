@@ -38,6 +38,8 @@ READ_BY_CODE: dict[tuple[str, str], str] = {
     ("FUND-29", "min_inspectors"): "cases/record_effects.py",
     ("WS-17.3", "min_servers"): "cases/record_effects.py",
     ("APL-68", "max_onsite_collection_fen"): "cases/record_effects.py",
+    ("CEL-54", "review_days"): "cases/court_window.py",
+    ("CEL-54", "lawsuit_months"): "cases/court_window.py",
     ("IMR-13", "gap_tolerance_seconds"): "evidence/rules.py",
     ("WS-12", "gap_tolerance_seconds"): "evidence/rules.py",
     ("PUB-MASK", "natural_person_name"): "disclosure/rules.py",
@@ -48,8 +50,6 @@ READ_BY_CODE: dict[tuple[str, str], str] = {
 # code reads one, the scan finds it and the test asks for it to move to READ_BY_CODE.
 PLANNED_READERS: frozenset[tuple[str, str]] = frozenset(
     {
-        ("CEL-54", "review_days"),  # CEL-53 / CEL-54: the court only after the review period ran out
-        ("CEL-54", "lawsuit_months"),  # … and the lawsuit period
         ("PUB-MASK", "notify_party_at_service"),  # PUB-MASK: the party told at service that it will be published
     }
 )
