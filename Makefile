@@ -18,9 +18,12 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+# The demo's heads, administrators, supervisors and publishers sign in without a second factor unless
+# LAWTRACE_REQUIRE_OTP=true is given (`make run LAWTRACE_REQUIRE_OTP=true`); see the README's 两步验证 section.
+LAWTRACE_REQUIRE_OTP ?= false
 run: install
 	bash scripts/install-system-deps --runtime || echo "Debian packages for documents (fonts-noto-cjk, Pango) not installed: printing will fail." >&2
-	$(BIN)/lawtrace run --port $(PORT)
+	LAWTRACE_REQUIRE_OTP=$(LAWTRACE_REQUIRE_OTP) $(BIN)/lawtrace run --port $(PORT)
 
 test: install
 	bash scripts/test

@@ -90,9 +90,9 @@ def main_role(args: argparse.Namespace) -> int:
     )
     return report(
         [
-            Row("blank A4 page (PDF/A-2b), median of %d" % runs, f"{base * 1000:.0f} ms", status="info"),
+            Row(f"blank A4 page (PDF/A-2b), median of {runs}", f"{base * 1000:.0f} ms", status="info"),
             Row(
-                "行政处罚决定书 (PDF/A-2b, QR code), median of %d" % runs,
+                f"行政处罚决定书 (PDF/A-2b, QR code), median of {runs}",
                 f"{rate:.1f} documents/s ({each * 1000:.0f} ms)",
                 f"{base * 1000:.0f} ms blank page",
                 f"{each / base:.1f}x",

@@ -30,3 +30,10 @@ def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     """PBKDF2 at production strength costs ~0.3 s a person; tests create hundreds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings: pytest.FixtureRequest) -> None:
+    """Tests sign people in with ``client.force_login``: the second factor is not required unless a test turns
+    ``LAWTRACE_REQUIRE_OTP`` on (tests/orgs/test_second_factor.py). A person with a device is still asked for it."""
+    settings.LAWTRACE_REQUIRE_OTP = False  # type: ignore[attr-defined]

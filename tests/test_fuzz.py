@@ -10,14 +10,16 @@ fuzzed without anyone listing it.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import Role
 from tests.factories import make_person, open_case_setting, register
@@ -149,3 +151,142 @@ def test_junk_in_the_open_data_api_is_a_400_never_a_500(data: object) -> None:
         query = {n: data.draw(JUNK, label=n) for n in API_PARAMETERS[path]}  # type: ignore[attr-defined]
     response = Client(raise_request_exception=False).get(path, query)
     assert response.status_code in (200, 400, 404), (path, query, response.content[:300])
+
+
+# --- form fields ------------------------------------------------------------------------------------------------
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: their action and their fields (with the choices a select or a radio offers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, list[str]]]] = []
+        self.links: set[str] = set()
+        self._fields: dict[str, list[str]] | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        for key in ("href", "value"):
+            if a.get(key, "").startswith("/cases/") and "/records/new/" in a[key]:
+                self.links.add(a[key].split("?")[0])
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._fields = {}
+            self.forms.append((a.get("action", ""), self._fields))
+        elif self._fields is not None and tag in ("input", "textarea", "select") and a.get("name"):
+            name = a["name"]
+            if name == "csrfmiddlewaretoken" or a.get("type") == "file":
+                return
+            self._fields.setdefault(name, [])
+            if a.get("type") in ("checkbox", "radio", "hidden") and a.get("value"):
+                self._fields[name].append(a["value"])
+            if tag == "select":
+                self._select = name
+        elif tag == "option" and self._select is not None and self._fields is not None and a.get("value"):
+            self._fields[self._select].append(a["value"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._fields = None
+        elif tag == "select":
+            self._select = None
+
+
+def _page_forms(client: Client, url: str) -> tuple[list[tuple[str, dict[str, list[str]]]], set[str]]:
+    response = client.get(url)
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return [], set()
+    parser = _Forms()
+    parser.feed(response.content.decode(errors="replace"))
+    return [(action or url, fields) for action, fields in parser.forms], parser.links
+
+
+# Plausible values next to junk, so that a draw gets past the first field's check and reaches the later ones.
+PLAUSIBLE = st.sampled_from(
+    ["2025-06-01", "2025-06-01T09:30", "100", "0.5", "1", "张三", "锡林浩特市某路1号", "91350100M000100Y43", "on"]
+)
+
+
+@pytest.fixture
+def form_world(world: dict) -> dict:
+    """Every POST form each persona reaches from the walked pages (and the case page's record-drafting links)."""
+    targets: dict[str, list[tuple[str, dict[str, list[str]]]]] = {}
+    for who in ("officer", "admin", "head"):
+        client = Client(raise_request_exception=False)
+        client.force_login(world[who])
+        urls, seen, found = list(world["urls"]), set(), []
+        while urls:
+            url = urls.pop()
+            if url in seen or url.endswith((".csv", ".json", ".atom")) or url.startswith("/api/"):
+                continue
+            seen.add(url)
+            forms, links = _page_forms(client, url)
+            found += forms
+            urls += sorted(links - seen)
+        targets[who] = found
+    world["targets"] = targets
+    # Anonymous visitors post to every one of them (and to the public forms they can open themselves).
+    anonymous = [t for found in targets.values() for t in found]
+    anonymous += [f for url in world["urls"] if url.startswith("/gongshi/") for f in _page_forms(Client(), url)[0]]
+    world["targets"]["anonymous"] = anonymous
+    return world
+
+
+@pytest.mark.django_db
+def test_the_form_walk_reaches_the_main_forms(form_world: dict) -> None:
+    actions = {action for action, _ in form_world["targets"]["officer"]}
+    case = form_world["case"].pk
+    assert {"/cases/new/", "/leads/new/", "/applications/new/", "/accounts/password/"} <= actions
+    assert any(a.startswith(f"/cases/{case}/records/new/") for a in actions)
+    fields = {name for _, f in form_world["targets"]["officer"] for name in f}
+    assert {"title", "facts"} <= fields
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=200,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # the assertion names the form and the values: no shrinking
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_junk_in_any_form_field_never_gives_a_500_nor_a_ledger_entry_when_refused(
+    form_world: dict, data: object
+) -> None:
+    who = data.draw(st.sampled_from(["anonymous", "officer", "admin", "head"]), label="who")  # type: ignore[attr-defined]
+    targets = form_world["targets"][who]
+    action, fields = data.draw(st.sampled_from(targets), label="form")  # type: ignore[attr-defined]
+    post: dict[str, str] = {}
+    for name, choices in fields.items():
+        options = [JUNK, PLAUSIBLE, *([st.sampled_from(choices)] if choices else [])]
+        if data.draw(st.booleans(), label=f"send {name}"):  # type: ignore[attr-defined]
+            post[name] = data.draw(st.one_of(*options), label=name)  # type: ignore[attr-defined]
+    client = Client(raise_request_exception=False)
+    if who != "anonymous":
+        client.force_login(form_world[who])
+    last = Entry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.post(action, post)
+    assert response.status_code < 500, (who, action, post)
+    body = response.content.decode(errors="replace") if response.status_code == 200 else ""
+    if response.status_code >= 400 or "invalid-feedback" in body or "alert-danger" in body:
+        written = set(Entry.objects.filter(pk__gt=last).values_list("action", flat=True))
+        assert written <= FAILED_ACCESS, (who, action, post, written)
+
+
+# A refused sign-in or second-factor code is itself the event to record (IMR-6): the only entries a refusal writes.
+FAILED_ACCESS = {LedgerAction.SIGN_IN_FAILED.value, LedgerAction.LOCKED_OUT.value}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [str(2**70), str(2**63), "-1", "0", "²", "1e3", "abc"])
+def test_an_implausible_id_in_a_choice_of_rows_is_a_form_error(world: dict, value: str) -> None:
+    """Found by the form fuzz: a ModelMultipleChoiceField (the AV record's makers) or a ModelChoiceField (its device)
+    given an id past the database's integers was an OverflowError, a 500."""
+    client = Client(raise_request_exception=False)
+    client.force_login(world["officer"])
+    before = Entry.objects.count()
+    for field in ("makers", "device"):
+        response = client.post(f"/cases/{world['case'].pk}/av/new/", {field: value, "place": "某药店"})
+        assert response.status_code == 200 and "invalid-feedback" in response.content.decode(), field
+    assert Entry.objects.count() == before

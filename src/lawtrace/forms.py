@@ -5,7 +5,9 @@ Bounds (issue 16): a value outside them is a form error in Chinese, never an ove
 
 - dates and moments from 1949-10-01 to the clock's date + 1 year (a field may set ``earliest`` / ``latest``
   attributes to say otherwise);
-- integers within ±(2^53 − 1), the ledger's exact JSON integers;
+- integers within ±(2^53 − 1), the ledger's exact JSON integers; the ids a choice of a row (``ModelChoiceField``,
+  ``ModelMultipleChoiceField``) submits too, before they reach a query (an id past the database's integers is a
+  driver error, not "no such row");
 - amounts of money at most 100 亿元 (``lawtrace.params.MAX_AMOUNT_FEN``);
 - text at most 500 characters on one line and 20,000 in a text area unless the field sets ``max_length``, and no
   control characters (tab and line breaks only in text areas).
@@ -20,6 +22,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
 
 from lawtrace import params
 
@@ -89,6 +92,8 @@ def bound_field(field: forms.Field) -> None:
         if field.min_value is None:
             field.min_value = -params.MAX_INTEGER
             field.validators.append(MinValueValidator(-params.MAX_INTEGER))
+    elif isinstance(field, forms.ModelChoiceField):
+        _bound_ids(field)
     elif isinstance(field, forms.CharField):
         textarea = isinstance(field.widget, forms.Textarea)
         if field.max_length is None and not isinstance(field.widget, forms.PasswordInput):
@@ -96,6 +101,31 @@ def bound_field(field: forms.Field) -> None:
             field.validators.append(MaxLengthValidator(field.max_length))
             field.widget.attrs.setdefault("maxlength", str(field.max_length))
         field.validators.append(no_control_characters_but_lines if textarea else no_control_characters)
+
+
+def _bound_ids(field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+    """Refuse a submitted id that is not a plausible integer id (as an invalid choice) before the field queries."""
+    queryset = field.queryset
+    if field.to_field_name is not None or queryset is None:
+        return
+    if not isinstance(queryset.model._meta.pk, models.IntegerField):
+        return
+    clean = field.clean
+
+    def bounded_clean(value: Any) -> Any:
+        values = value if isinstance(value, list | tuple) else [value]
+        for one in values:
+            if one in field.empty_values or isinstance(one, models.Model):
+                continue
+            try:
+                params.integer(str(one), label=str(field.label or ""), minimum=1)
+            except params.BadParameter as e:
+                code = "invalid_pk_value" if isinstance(field, forms.ModelMultipleChoiceField) else "invalid_choice"
+                message = field.error_messages.get(code, field.error_messages["invalid_choice"])
+                raise ValidationError(message, code=code, params={"pk": one, "value": one}) from e
+        return clean(value)
+
+    field.clean = bounded_clean  # type: ignore[method-assign]
 
 
 class BoundedForm(forms.Form):

@@ -15,6 +15,8 @@ Variables (all optional; the defaults run the demo on one machine):
 - ``LAWTRACE_DEBUG``, ``LAWTRACE_ALLOWED_HOSTS``, ``LAWTRACE_HOST`` (the deployment's host name, used in ledger
   origins), ``LAWTRACE_CSRF_TRUSTED_ORIGINS``; ``LAWTRACE_PUBLIC_URL`` (the public portal's address, printed in the
   verification QR code of every final document).
+- ``LAWTRACE_REQUIRE_OTP`` (default true): heads, administrators, supervisors, publishers and superusers must sign
+  in with a second factor (TOTP authenticator app); ``LAWTRACE_OTP_ISSUER`` names the service in the app.
 - ``LAWTRACE_SECURE_COOKIES=true`` (production, HTTPS): secure cookies, HTTPS redirect and HSTS
   (``LAWTRACE_HSTS_SECONDS``, default one year; ``LAWTRACE_HSTS_PRELOAD``, default false).
 - Behind a load balancer or reverse proxy: ``LAWTRACE_PROXY_SSL_HEADER`` (e.g. ``X-Forwarded-Proto``: the header
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # the second factor: TOTP authenticator apps (lawtrace/orgs/second_factor.py)
     "ninja",  # its Swagger UI from our own static files (no CDN): /api/docs
     "lawtrace.orgs",
     "lawtrace.ledger",
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "lawtrace.security.SecondFactorMiddleware",  # an unverified session reaches only the code or enrolment page
     "lawtrace.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -217,6 +223,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "login"
+
+# The second factor (two-step sign-in, lawtrace/orgs/second_factor.py): required of heads, administrators,
+# supervisors, publishers and superusers unless LAWTRACE_REQUIRE_OTP=false (the demo's `make run` sets it false;
+# anyone with a device is asked for a code either way). Each wrong code doubles the wait before the next try.
+LAWTRACE_REQUIRE_OTP = env.bool("LAWTRACE_REQUIRE_OTP", default=True)
+OTP_TOTP_ISSUER = env.str("LAWTRACE_OTP_ISSUER", default="lawtrace")
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions end after 2 hours without activity, and when the browser closes.
 SESSION_COOKIE_AGE = int(timedelta(hours=2).total_seconds())

@@ -233,4 +233,5 @@ def test_the_case_prints_its_documents_as_one_pdf_in_table_of_contents_order(tmp
         assert len(joined.pages) == sum(f.pages for f in finals)
     text = squeezed(text_of(response.content, tmp_path))
     positions = [text.find(squeezed(name)) for name in expected]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions), list(zip(expected, positions))
+    found = list(zip(expected, positions, strict=True))
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), found

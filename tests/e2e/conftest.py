@@ -44,6 +44,7 @@ def run_in_server(server: str, code: str) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("e2e-var")
     with throwaway_environment(var_dir) as env:
+        env["LAWTRACE_REQUIRE_OTP"] = "false"  # as `make run`: the demo's heads sign in with their password alone
         subprocess.run([*CLI, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
         port = _free_port()
         with open(var_dir / "server.log", "w") as log:

@@ -8,3 +8,6 @@ class DisclosureConfig(AppConfig):
     label = "disclosure"
     verbose_name = "行政执法公示"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from lawtrace.disclosure import receivers  # noqa: F401  (a party's change re-scans the case's public items)

@@ -14,9 +14,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lawtrace.errors import Refused
-from lawtrace.orgs import selectors, services
+from lawtrace.orgs import second_factor, selectors, services
 from lawtrace.orgs.models import (
     Certificate,
     Organisation,
@@ -150,8 +155,9 @@ class PersonAdmin(ServiceAdmin, UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "phone", "email")}),
-        ("状态", {"fields": ("created_in", "is_active")}),
+        ("状态", {"fields": ("created_in", "is_active", "otp_status")}),
     )
+    readonly_fields = ["otp_status"]
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "created_in", "password1", "password2")}),
     )
@@ -166,7 +172,46 @@ class PersonAdmin(ServiceAdmin, UserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Moving a person to another registering organisation would move them out of (or into) a subtree.
-        return ["created_in"] if obj is not None and not request.user.is_superuser else []
+        moved = ["created_in"] if obj is not None and not request.user.is_superuser else []
+        return [*moved, "otp_status"]
+
+    @admin.display(description="两步验证")
+    def otp_status(self, obj: User) -> str:
+        if obj.pk is None:
+            return "—"
+        if second_factor.confirmed_device(obj) is None:
+            return "未绑定身份验证器" + (
+                "（其角色要求绑定，下次登录时须先绑定）" if second_factor.must_use(obj) else ""
+            )
+        url = reverse("admin:orgs_user_otp_reset", args=[obj.pk])
+        return format_html('已绑定身份验证器 · <a href="{}">重置（手机丢失或更换时）</a>', url)
+
+    def get_urls(self) -> list[URLPattern]:
+        reset = path("<int:pk>/otp-reset/", self.admin_site.admin_view(self.otp_reset_view), name="orgs_user_otp_reset")
+        return [reset, *super().get_urls()]
+
+    def otp_reset_view(self, request: HttpRequest, pk: int) -> Any:
+        """Reset a person's authenticator: a confirmation page, then the service (which checks the scope again)."""
+        person = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:orgs_user_change", args=[person.pk])
+        if request.method == "POST":
+            try:
+                removed = second_factor.reset_devices(actor=request.user, person=person)  # type: ignore[arg-type]
+            except Refused as refusal:
+                self.message_user(request, f"未重置：{refusal}", level=messages.ERROR)
+            else:
+                done = "已重置，该人员下次登录时须重新绑定。" if removed else "该人员没有绑定身份验证器。"
+                self.message_user(request, f"{person}的身份验证器{done}", level=messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"重置{person}的身份验证器",
+            "person": person,
+            "opts": self.model._meta,
+            "change_url": change_url,
+            "may_manage": selectors.may_manage(request.user, person),  # type: ignore[arg-type]
+        }
+        return TemplateResponse(request, "admin/orgs/user/otp_reset.html", context)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "created_in":
@@ -328,3 +373,9 @@ class SignInRecordAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(user__in=selectors.people_seen_by_administrator(request.user))  # type: ignore[arg-type]
+
+
+# django-otp's own device admin would show every secret and let an administrator bind a device to anyone outside
+# their subtree: devices are enrolled by their owner and reset through the person's page only.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -51,3 +51,22 @@ class OwnPasswordForm(forms.Form):
         if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
             self.add_error("new_password2", "两次输入的新密码不一致。")
         return data
+
+
+class OtpCodeForm(forms.Form):
+    """The 6-digit code of the authenticator app (checked, and throttled, by ``second_factor``)."""
+
+    code = forms.CharField(
+        label="验证码",
+        max_length=12,
+        help_text="打开手机上的身份验证器应用，输入“lawtrace”条目当前显示的 6 位数字。",
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "form-control",
+                "placeholder": "6 位数字",
+            }
+        ),
+    )

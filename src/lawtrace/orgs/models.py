@@ -238,10 +238,14 @@ class SignInOutcome(models.TextChoices):
     FAILURE = "failure", _("密码错误")
     LOCKED = "locked", _("账户锁定")
     SIGN_OUT = "sign_out", _("退出登录")
+    # The second factor (两步验证, lawtrace/orgs/second_factor.py), after the password.
+    OTP_SUCCESS = "otp_ok", _("两步验证通过")
+    OTP_FAILURE = "otp_fail", _("验证码错误")
+    OTP_THROTTLED = "otp_wait", _("验证码错误次数过多")
 
 
 class SignInRecord(models.Model):
-    """Every sign-in, failure, lockout and sign-out of a known account.
+    """Every sign-in, failure, lockout and sign-out of a known account, and every second-factor check.
 
     A failure whose typed name matches no account is counted (for lockout) but not stored here: officers sometimes
     type a phone number or an ID number into the name field, which must not end up in a log.

@@ -402,12 +402,18 @@ SIGN_IN_ACTIONS = {
     SignInOutcome.FAILURE: LedgerAction.SIGN_IN_FAILED,
     SignInOutcome.LOCKED: LedgerAction.LOCKED_OUT,
     SignInOutcome.SIGN_OUT: LedgerAction.SIGNED_OUT,
+    # The second factor's checks are sign-in events too, told apart by ``"factor": "totp"`` in the payload.
+    SignInOutcome.OTP_SUCCESS: LedgerAction.SIGNED_IN,
+    SignInOutcome.OTP_FAILURE: LedgerAction.SIGN_IN_FAILED,
+    SignInOutcome.OTP_THROTTLED: LedgerAction.LOCKED_OUT,
 }
+SECOND_FACTOR_OUTCOMES = frozenset({SignInOutcome.OTP_SUCCESS, SignInOutcome.OTP_FAILURE, SignInOutcome.OTP_THROTTLED})
 
 
 @transaction.atomic
 def record_sign_in(*, user: User, outcome: SignInOutcome, ip_address: str | None, user_agent: str) -> SignInRecord:
-    """Record a sign-in, failure, lockout or sign-out of a known account, in the ledger too (IMR-6).
+    """Record a sign-in, failure, lockout or sign-out of a known account, or a second-factor check, in the ledger
+    too (IMR-6).
 
     The address and browser stay in the row; the ledger entry holds the account and the outcome. Before any
     organisation exists (the very first sign-in of the bootstrap superuser) there is no log to write to.
@@ -416,10 +422,8 @@ def record_sign_in(*, user: User, outcome: SignInOutcome, ip_address: str | None
         user=user, outcome=outcome, at=clock.now(), ip_address=ip_address or None, user_agent=user_agent[:200]
     )
     if Organisation.objects.exists():
-        append(
-            action=SIGN_IN_ACTIONS[outcome],
-            actor=user,
-            organisation=_home(user),
-            payload={"record": str(record.pk), "person": str(user.pk)},
-        )
+        payload = {"record": str(record.pk), "person": str(user.pk)}
+        if outcome in SECOND_FACTOR_OUTCOMES:
+            payload["factor"] = "totp"
+        append(action=SIGN_IN_ACTIONS[outcome], actor=user, organisation=_home(user), payload=payload)
     return record

@@ -14,12 +14,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from lawtrace.errors import Refused
 from lawtrace.ledger import selectors as ledger_selectors
-from lawtrace.orgs import selectors, services
-from lawtrace.orgs.forms import OwnPasswordForm, SignInForm
+from lawtrace.orgs import second_factor, selectors, services
+from lawtrace.orgs.forms import OtpCodeForm, OwnPasswordForm, SignInForm
 from lawtrace.orgs.models import CertificateStatus, SignInOutcome, User
 from lawtrace.orgs.permissions import Action
 
@@ -93,6 +95,75 @@ def own_password(request: HttpRequest) -> HttpResponse:
             messages.success(request, "密码已修改。")
             return redirect("own_password")
     return render(request, "orgs/own_password.html", {"form": form})
+
+
+def _next_page(request: HttpRequest) -> str:
+    """Where to go once verified: the page first asked for, if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("workbench")
+
+
+def _verified(request: HttpRequest, device: object) -> HttpResponseRedirect:
+    """Mark the session verified by the device, under a new session key (the privilege changed)."""
+    request.session.cycle_key()
+    otp_login(request, device)
+    return redirect(_next_page(request))
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: the code of the person's authenticator (throttled, each check recorded)."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_next_page(request))
+    device = second_factor.confirmed_device(user)
+    if device is None:
+        return redirect("otp_enrol" if second_factor.must_use(user) else "workbench")
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip, agent = _client(request)
+        try:
+            verified = second_factor.check_code(
+                person=user, device=device, code=form.cleaned_data["code"], ip_address=ip, user_agent=agent
+            )
+        except Refused as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            return _verified(request, verified)
+    return render(request, "orgs/otp_verify.html", {"form": form, "next": _next_page(request)})
+
+
+@login_required
+def otp_enrol(request: HttpRequest) -> HttpResponse:
+    """Bind an authenticator app: the secret as a QR code and as text, confirmed with one code it shows. Required
+    of heads, administrators, supervisors and publishers before any other page; open to everyone else."""
+    user: User = request.user  # type: ignore[assignment]
+    if second_factor.confirmed_device(user) is not None:
+        messages.info(request, "您已绑定身份验证器。如需更换（例如手机丢失），请联系系统管理员重置。")
+        return redirect("otp_verify" if not user.is_verified() else "workbench")  # type: ignore[attr-defined]
+    device = second_factor.pending_device(user)
+    form = OtpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ip, agent = _client(request)
+        try:
+            verified = second_factor.confirm_enrolment(
+                person=user, code=form.cleaned_data["code"], ip_address=ip, user_agent=agent
+            )
+        except Refused as refusal:
+            form.add_error("code", str(refusal))
+        else:
+            messages.success(request, "身份验证器已绑定。以后每次登录都需要输入它显示的验证码。")
+            return _verified(request, verified)
+    context = {
+        "form": form,
+        "qr": second_factor.qr_data_uri(device),
+        "secret": second_factor.secret_text(device),
+        "required": second_factor.must_use(user),
+        "next": _next_page(request),
+    }
+    return render(request, "orgs/otp_enrol.html", context)
 
 
 @login_required
