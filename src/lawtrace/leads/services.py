@@ -166,9 +166,14 @@ def extend_lead(*, actor: User, lead: Lead, reason: str) -> LeadExtension:
 
 @transaction.atomic
 def decide_not_to_open(*, actor: User, lead: Lead, reason: str) -> Lead:
-    """不予立案: the check found no ground to open a case; the reason is recorded (NHSA-LEAD's decision, WS-10b)."""
+    """不予立案: the check found no ground to open a case; the reason is recorded (NHSA-LEAD's decision, WS-10b).
+
+    Not opening ends the matter for the party and the complainant, so it is the head's decision (负责人, the same
+    who approves opening — WS-10 / IMR-8), not the checking officer's: an officer proposes it in the reason field of
+    the lead page, the head decides."""
     lead = _undecided(lead)
-    require(actor, Action.HANDLE_CASE, lead.organisation)
+    if not can(actor, Action.APPROVE, lead.organisation):
+        raise PermissionRefused("不予立案须由行政机关负责人决定。", rule=RULE)
     if not reason.strip():
         raise Refused("请填写核查情况及不予立案的理由。", rule=RULE)
     lead.status, lead.decision = LeadStatus.NOT_OPENED, Decision.NOT_OPEN
