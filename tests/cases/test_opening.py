@@ -4,16 +4,23 @@ IMR-8, IMR-8b), parties' identifiers — each gate refuses with its rule and wri
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from lawtrace import clock
 from lawtrace.cases import services
+from lawtrace.cases.compliance import evaluate
 from lawtrace.cases.models import Case, CaseStatus, Complaint, Party, PartyKind, Phase
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
-from lawtrace.orgs.models import Role
+from lawtrace.orgs.models import Organisation, Role
+from lawtrace.records import services as records
+from lawtrace.records.models import Record
+from lawtrace.rulebook.deadlines import Status
+from tests.cases.record_content import filled
+from tests.cases.steps import MONDAY
 from tests.factories import give_certificate, make_person, open_case_setting, register
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +224,71 @@ def test_APL_43_recusal_that_leaves_one_handler_is_refused_until_one_is_added(s:
         actor=s["head"], case=case, person=s["officer2"], reason="与当事人有亲属关系", applied_by_party=True
     )
     assert case.handlers.filter(active=True).count() == 2
+
+
+# -- WS-10b: the notice of not opening, recorded once the head decided not to open -----------------------------------
+
+
+def _not_opening_notice(s: dict, case: Case, moment: datetime, **given: object) -> dict:
+    return filled(case, "not_opening_notice", s["officer"], moment, **{"decided_by": str(s["head"].pk), **given})
+
+
+def test_WS_10b_the_notice_of_not_opening_is_recorded_after_the_heads_decision_and_only_then(s: dict) -> None:
+    Organisation.objects.filter(pk=s["county"].pk).update(rulebook="wenshang-2019")
+    s["county"].refresh_from_db()
+    with clock.frozen_at(MONDAY - timedelta(days=3)):
+        case = register(s, violation_ended_on=date(2025, 10, 1))
+        services.give_unit_opinion(actor=s["unit_head"], case=case, approve=False, opinion="证据不足")
+        before = (Record.objects.count(), Entry.objects.count())
+        with pytest.raises(Refused) as undecided:  # the head has not decided yet: no notice of it
+            records.add_record(
+                actor=s["officer"],
+                case=case,
+                kind="not_opening_notice",
+                occurred_at=clock.now(),
+                content=_not_opening_notice(s, case, clock.now()),
+            )
+        assert undecided.value.rule == "WS-10b" and "不予立案后" in undecided.value.message
+        assert (Record.objects.count(), Entry.objects.count()) == before
+    with clock.frozen_at(MONDAY):
+        case = services.decide_opening(actor=s["head"], case=case, approve=False, opinion="不予立案")
+    told = MONDAY + timedelta(days=1)
+    with clock.frozen_at(told + timedelta(hours=1)):
+        assert {f.rule_id: f.status for f in evaluate(case)}["WS-10b"] is Status.DUE
+        before = (Record.objects.count(), Entry.objects.count())
+        for wrong in (
+            {"notified_at": (MONDAY - timedelta(hours=1)).isoformat()},  # told before it was decided
+            {"decided_by": str(s["unit_head"].pk)},  # not the head who decided
+        ):
+            with pytest.raises(Refused) as refusal:
+                records.add_record(
+                    actor=s["officer"],
+                    case=case,
+                    kind="not_opening_notice",
+                    occurred_at=told,
+                    content=_not_opening_notice(s, case, told, **wrong),
+                )
+            assert refusal.value.rule == "WS-10b"
+        assert (Record.objects.count(), Entry.objects.count()) == before
+        with pytest.raises(Refused):  # every other record stays closed on a case not opened
+            records.add_record(
+                actor=s["officer"],
+                case=case,
+                kind="inquiry_transcript",
+                occurred_at=told,
+                content=filled(case, "inquiry_transcript", s["officer"], told),
+            )
+        notice = records.add_record(
+            actor=s["officer"],
+            case=case,
+            kind="not_opening_notice",
+            occurred_at=told,
+            content=_not_opening_notice(s, case, told, notice_method="书面送达"),
+        )
+        notice = records.sign_record(actor=s["officer"], record=notice)
+    assert notice.status == Record.Status.SIGNED and "不立告〔" in notice.content["document_number"]
+    actions = list(Entry.objects.order_by("pk").values_list("action", flat=True))[before[1] :]
+    assert actions == [LedgerAction.RECORD_ADDED, LedgerAction.RECORD_SIGNED]
+    with clock.frozen_at(told + timedelta(days=1)):
+        finding = {f.rule_id: f for f in evaluate(case)}["WS-10b"]
+    assert finding.status is Status.MET and finding.met_at == told + timedelta(hours=1)
