@@ -499,6 +499,40 @@ def recuse_handler(*, actor: User, case: Case, person: User, reason: str, applie
 
 
 @transaction.atomic
+def refuse_recusal(*, actor: User, case: Case, person: User, reason: str, applied_by_party: bool) -> Handler:
+    """不予回避 (APL-43 / NHSA-5): the head, having examined the application (or the officer's own request), decides
+    that the officer does not withdraw. "No" is a decision like "yes": it is the head's, it states its grounds, and it
+    is recorded — the officer stays a handler and the investigation goes on."""
+    require(actor, Action.APPROVE, case.organisation)
+    handler = Handler.objects.select_for_update().get(case=case, user=person, active=True)
+    if not reason.strip():
+        raise Refused("请填写申请回避的事实和不予回避的理由。", rule="NHSA-5")
+    append(
+        action=LedgerAction.RECUSAL_REFUSED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={
+            "case": str(case.pk),
+            "person": str(person.pk),
+            "applied_by_party": applied_by_party,
+            "granted": False,
+            "reason": commitment(case.salt, {"reason": reason.strip()}),
+        },
+    )
+    compliance.refresh(case)
+    return handler
+
+
+def decide_recusal(
+    *, actor: User, case: Case, person: User, reason: str, applied_by_party: bool, granted: bool
+) -> Handler:
+    """回避决定 on the case page (APL-43 / NHSA-5): the head grants the recusal (the officer withdraws) or not."""
+    decide = recuse_handler if granted else refuse_recusal
+    return decide(actor=actor, case=case, person=person, reason=reason, applied_by_party=applied_by_party)
+
+
+@transaction.atomic
 def record_case_view(*, actor: User, case: Case) -> bool:
     """IMR-6: a retrieval by anyone not handling the case is ledgered (at most once per person, case and hour).
     Returns whether an entry was written."""
