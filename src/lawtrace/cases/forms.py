@@ -136,7 +136,7 @@ class RecusalForm(StyledForm):
         coerce=lambda v: v == "1",
         initial="1",
         required=False,
-        empty_value=True,
+        empty_value=True,  # type: ignore[arg-type]  # left out: granted (the stubs allow only str)
     )
     reason = forms.CharField(label="回避理由及决定", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 
