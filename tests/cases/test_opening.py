@@ -11,13 +11,14 @@ import pytest
 from lawtrace import clock
 from lawtrace.cases import services
 from lawtrace.cases.compliance import evaluate
-from lawtrace.cases.models import Case, CaseStatus, Complaint, Party, PartyKind, Phase
+from lawtrace.cases.models import Case, CaseSource, CaseStatus, Complaint, Party, PartyKind, Phase
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs.models import Organisation, Role
 from lawtrace.records import services as records
 from lawtrace.records.models import Record
+from lawtrace.rulebook.calendar import SHANGHAI
 from lawtrace.rulebook.deadlines import Status
 from tests.cases.record_content import filled
 from tests.cases.steps import MONDAY
@@ -292,3 +293,47 @@ def test_WS_10b_the_notice_of_not_opening_is_recorded_after_the_heads_decision_a
     with clock.frozen_at(told + timedelta(days=1)):
         finding = {f.rule_id: f for f in evaluate(case)}["WS-10b"]
     assert finding.status is Status.MET and finding.met_at == told + timedelta(hours=1)
+
+
+# -- APL-36: the limitation runs to discovery — the complaint's date — not to the opening ---------------------------
+
+
+COMPLAINED = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
+REGISTERED = datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)  # three months later: past the limit the complaint met
+
+
+def _complained(s: dict) -> Complaint:
+    with clock.frozen_at(COMPLAINED + timedelta(hours=1)):
+        return services.register_complaint(
+            actor=s["officer"],
+            organisation=s["county"],
+            received_at=COMPLAINED,
+            channel="phone",
+            real_name=False,
+            complainant_name="",
+            complainant_contact="",
+            subject="某药店",
+            content="串换药品",
+        )
+
+
+def test_APL_36_met_on_the_last_day_counted_to_the_complaint_not_to_the_opening(s: dict) -> None:
+    complaint = _complained(s)
+    with clock.frozen_at(REGISTERED):
+        case = register(s, source=CaseSource.COMPLAINT, complaint=complaint, violation_ended_on=date(2024, 3, 2))
+    assert case.pk and case.complaint == complaint
+
+
+def test_APL_36_not_met_a_day_past_the_complaint_and_counted_to_the_opening_without_one(s: dict) -> None:
+    complaint = _complained(s)
+    before = _counts()
+    with clock.frozen_at(REGISTERED), pytest.raises(Refused) as late:
+        register(s, source=CaseSource.COMPLAINT, complaint=complaint, violation_ended_on=date(2024, 3, 1))
+    assert late.value.rule == "APL-36" and "收到投诉举报" in late.value.message
+    assert "2026年03月02日" in late.value.message
+    with clock.frozen_at(REGISTERED), pytest.raises(Refused) as no_complaint:  # no discovery before the opening
+        register(s, violation_ended_on=date(2024, 3, 2))
+    assert no_complaint.value.rule == "APL-36" and "立案登记于2026年06月01日" in no_complaint.value.message
+    assert _nothing_written(before)
+    complaint.refresh_from_db()
+    assert complaint.handling == Complaint.Handling.PENDING

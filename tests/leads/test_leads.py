@@ -278,6 +278,17 @@ def test_APL_36_applies_when_a_case_is_opened_from_a_lead(s: dict) -> None:
     assert lead.status == LeadStatus.PENDING and lead.case is None
 
 
+def test_APL_36_counted_to_the_leads_discovery_not_to_the_opening_met_on_the_last_day(s: dict) -> None:
+    lead = _lead(s)  # received 2026-02-06, opened a month later
+    before = _writes()
+    with pytest.raises(Refused) as late:  # ended a day too early for the lead's date
+        _open(s, lead, _at(3, 2), violation_ended_on=date(2024, 2, 5))
+    assert late.value.rule == "APL-36" and "发现或收到线索于2026年02月06日" in late.value.message
+    assert _writes() == before
+    case = _open(s, lead, _at(3, 2), violation_ended_on=date(2024, 2, 6))  # the limit's last day is the lead's
+    assert case.pk and Lead.objects.get(pk=lead.pk).case == case
+
+
 def test_a_lead_from_a_complaint_takes_the_complaint_up_when_a_case_opens(s: dict) -> None:
     with clock.frozen_at(_at(2, 6, 10)):
         complaint = cases.register_complaint(

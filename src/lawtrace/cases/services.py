@@ -110,8 +110,22 @@ def _check_handlers(
     return qualified
 
 
-def _check_limitation(case_type: str, ended: date | None, harms: bool, day: date, rulebook: str, version: str) -> None:
-    """APL-36: no penalty for a violation not discovered within 2 years (5 where life, health or finance was harmed)."""
+def _discovered_on(day: date, complaint: Complaint | None, discovered_at: datetime | None) -> tuple[date, str]:
+    """APL-36 counts to the violation's *discovery*, not to the opening: the day the complaint was received or the
+    lead found or received (the earliest of them), else the day the case is registered — with what it was."""
+    found = [(day, "立案登记")]
+    if complaint is not None:
+        found.append((timezone.localtime(complaint.received_at).date(), f"收到投诉举报（{complaint.number}）"))
+    if discovered_at is not None:
+        found.append((timezone.localtime(discovered_at).date(), "发现或收到线索"))
+    return min(found, key=lambda f: f[0])
+
+
+def _check_limitation(
+    case_type: str, ended: date | None, harms: bool, day: date, rulebook: str, version: str, found_by: str = ""
+) -> None:
+    """APL-36: no penalty for a violation not discovered within 2 years (5 where life, health or finance was harmed).
+    ``day`` is the day of discovery (``_discovered_on``), ``found_by`` what discovered it."""
     if case_type != CaseType.PENALTY:
         return
     if ended is None:
@@ -122,8 +136,10 @@ def _check_limitation(case_type: str, ended: date | None, harms: bool, day: date
     except ValueError:  # 29 February
         limit = ended.replace(year=ended.year + years, day=28)
     if day > limit:
+        when = f"，{found_by}于{day:%Y年%m月%d日}" if found_by else ""
         raise Refused(
-            f"违法行为终了于{ended:%Y年%m月%d日}，已超过{years}年追责时效（至{limit:%Y年%m月%d日}），不得给予行政处罚。",
+            f"违法行为终了于{ended:%Y年%m月%d日}{when}，已超过{years}年追责时效（至{limit:%Y年%m月%d日}），"
+            "不得给予行政处罚。",
             rule="APL-36",
         )
 
@@ -234,8 +250,12 @@ def register_case(
     complaint: Complaint | None = None,
     procedure: Procedure = Procedure.GENERAL,
     application: Application | None = None,
+    discovered_at: datetime | None = None,
 ) -> Case:
     """立案登记 (WS-10, IMR-8): the reason, source, parties, facts and the handler's opinion, for approval.
+
+    ``discovered_at``: when the violation was discovered, where the case comes from a lead (its ``received_at``);
+    a complaint's own ``received_at`` counts too — APL-36's limitation runs to the earliest of them.
 
     Gates: two handlers with valid certificates (APL-42), the limitation period for penalties (APL-36). An urgent
     case (IMR-8b) starts at once; its approval request must follow within the rulebook's hours. A summary-procedure
@@ -250,7 +270,10 @@ def register_case(
     if actor not in handlers:
         raise PermissionRefused("立案登记人须是本案承办人之一。", rule="APL-42")
     qualified = _check_handlers(handlers, organisation, organisation.rulebook, version, day)
-    _check_limitation(case_type, violation_ended_on, harms_life_or_finance, day, organisation.rulebook, version)
+    discovered, found_by = _discovered_on(day, complaint, discovered_at)  # APL-36: to discovery
+    _check_limitation(
+        case_type, violation_ended_on, harms_life_or_finance, discovered, organisation.rulebook, version, found_by
+    )
     if (source == CaseSource.APPLICATION) != (application is not None):
         raise Refused("依申请的案件须从申请登记受理后立案（申请登记中“受理并立案”）。", rule="WS-9")
     if not parties:

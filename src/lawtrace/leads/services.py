@@ -188,6 +188,15 @@ def decide_not_to_open(*, actor: User, lead: Lead, reason: str) -> Lead:
     return lead
 
 
+def _discovered_at(lead: Lead) -> datetime:
+    """When the violation was discovered (APL-36): the lead found or received — or the complaint it came from,
+    received earlier, even when that complaint was already taken up."""
+    moments = [lead.received_at]
+    if lead.complaint is not None:
+        moments.append(lead.complaint.received_at)
+    return min(moments)
+
+
 @transaction.atomic
 def open_case_from_lead(
     *,
@@ -226,6 +235,7 @@ def open_case_from_lead(
         urgent=urgent,
         complaint=complaint,
         procedure=procedure,
+        discovered_at=_discovered_at(lead),  # APL-36: the limitation runs to the lead's discovery
     )
     lead.status, lead.decision, lead.case = LeadStatus.OPENED, Decision.OPEN, case
     lead.decided_at, lead.decided_by, lead.reason = case.created_at, actor, handler_opinion.strip()
