@@ -15,14 +15,15 @@ from lawtrace.cases.models import Case, CaseSource, CaseStatus, Complaint, Party
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
-from lawtrace.orgs.models import Organisation, Role
+from lawtrace.orgs import services as org_services
+from lawtrace.orgs.models import Certificate, Organisation, Role
 from lawtrace.records import services as records
 from lawtrace.records.models import Record
 from lawtrace.rulebook.calendar import SHANGHAI
 from lawtrace.rulebook.deadlines import Status
 from tests.cases.record_content import filled
 from tests.cases.steps import MONDAY
-from tests.factories import give_certificate, make_person, open_case_setting, register
+from tests.factories import give_certificate, make_person, open_case_setting, register, root_user
 
 pytestmark = pytest.mark.django_db
 
@@ -337,3 +338,65 @@ def test_APL_36_not_met_a_day_past_the_complaint_and_counted_to_the_opening_with
     assert _nothing_written(before)
     complaint.refresh_from_db()
     assert complaint.handling == Complaint.Handling.PENDING
+
+
+# -- APL-42 / APL-55: one certificate, however its number was typed; a certificate used in a case keeps its holder ---
+
+
+def _certificate(holder: object, number: str) -> Certificate:
+    return Certificate(
+        holder=holder,
+        number=number,
+        issuing_authority="内蒙古自治区人民政府",
+        area="测试",
+        valid_from=date.today() - timedelta(days=365),
+        valid_to=date.today() + timedelta(days=365),
+    )
+
+
+def test_APL_42_a_certificate_number_is_stored_normalised_and_a_full_width_copy_is_the_same_certificate(
+    s: dict,
+) -> None:
+    first = make_person(s["county"], Role.OFFICER)
+    saved = org_services.save_certificate(actor=root_user(), certificate=_certificate(first, " １５０１ＡＢ００１　"))
+    assert saved.number == "1501AB001"
+    second = make_person(s["county"], Role.OFFICER)
+    before = (Certificate.objects.count(), Entry.objects.count())
+    with pytest.raises(Refused):  # the same number typed half-width: not a second certificate
+        org_services.save_certificate(actor=root_user(), certificate=_certificate(second, "1501AB001"))
+    assert (Certificate.objects.count(), Entry.objects.count()) == before
+
+
+def test_APL_42_handlers_whose_stored_numbers_differ_only_in_width_do_not_hold_two_different_certificates(
+    s: dict,
+) -> None:
+    first, second = make_person(s["county"], Role.OFFICER), make_person(s["county"], Role.OFFICER)
+    org_services.save_certificate(actor=root_user(), certificate=_certificate(first, "1501AB002"))
+    _certificate(second, "１５０１ＡＢ００２ ").save()  # a row stored before numbers were normalised
+    before = _counts()
+    with pytest.raises(Refused) as same:
+        register(s, actor=first, handlers=[first, second])
+    assert same.value.rule == "APL-42" and "各自不同" in same.value.message and _nothing_written(before)
+    case = register(s, actor=first, handlers=[first, s["officer2"]])  # each with a certificate of their own
+    with pytest.raises(Refused) as added:
+        services.add_handler(actor=s["head"], case=case, person=second)
+    assert added.value.rule == "APL-42"
+    assert not case.handlers.filter(user=second).exists()
+
+
+def test_APL_42_a_certificate_used_in_a_case_cannot_move_to_another_holder_an_unused_one_can(s: dict) -> None:
+    case = register(s)
+    used = case.handlers.get(user=s["officer2"]).certificate
+    used.holder = s["officer"]
+    before = Entry.objects.count()
+    with pytest.raises(Refused) as moved:
+        org_services.save_certificate(actor=root_user(), certificate=used)
+    assert moved.value.rule == "APL-42" and "不能改为他人持有" in moved.value.message
+    assert case.number in moved.value.message
+    assert Certificate.objects.get(pk=used.pk).holder == s["officer2"] and Entry.objects.count() == before
+    newcomer = make_person(s["county"], Role.OFFICER)
+    spare = org_services.save_certificate(actor=root_user(), certificate=_certificate(s["officer2"], "1501AB003"))
+    spare.holder = newcomer  # never used in a case: a registration mistake may still be put right
+    before = Entry.objects.count()
+    org_services.save_certificate(actor=root_user(), certificate=spare)
+    assert Certificate.objects.get(pk=spare.pk).holder == newcomer and Entry.objects.count() > before

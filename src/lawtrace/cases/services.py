@@ -31,7 +31,7 @@ from lawtrace.cases.models import (
     Procedure,
 )
 from lawtrace.errors import PermissionRefused, Refused
-from lawtrace.identifiers import is_valid_credit_code, is_valid_id_number
+from lawtrace.identifiers import certificate_number, is_valid_credit_code, is_valid_id_number
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.entry import commitment
 from lawtrace.ledger.services import append
@@ -104,7 +104,7 @@ def _check_handlers(
     for person in distinct:
         require(person, Action.HANDLE_CASE, organisation)
         qualified.append((person, check_can_handle(person, on=day)))
-    numbers = [c.number for _, c in qualified]
+    numbers = [certificate_number(c.number) for _, c in qualified]  # NFKC, trimmed: as typed is not two
     if len(set(numbers)) != len(numbers):
         raise Refused("承办人须持各自不同的执法证。", rule="APL-42")
     return qualified
@@ -483,7 +483,11 @@ def add_handler(*, actor: User, case: Case, person: User) -> Handler:
     certificate = check_can_handle(person)
     if case.handlers.filter(user=person).exists():
         raise Refused(f"{person}已是本案承办人。")
-    if case.handlers.filter(active=True, certificate__number=certificate.number).exists():
+    held = {
+        certificate_number(h.certificate.number)
+        for h in case.handlers.filter(active=True).select_related("certificate")
+    }
+    if certificate_number(certificate.number) in held:
         raise Refused("承办人须持各自不同的执法证。", rule="APL-42")
     handler = Handler.objects.create(case=case, user=person, certificate=certificate, assigned_at=clock.now())
     append(
