@@ -173,7 +173,10 @@ def test_NHSA_5_met_a_refused_recusal_is_the_heads_decision_recorded_and_the_off
     payload = _payload(refused)
     assert (payload["person"], payload["applied_by_party"], payload["granted"]) == (str(s["officer2"].pk), True, False)
     assert len(payload["reason"]) == 64 and "过节".encode() not in bytes(refused.data)  # committed, not written out
-    walk.signed({**s, "officer": s["officer2"]}, case, "inquiry_transcript", MONDAY + timedelta(days=1))
+    officers = [str(s["officer2"].pk), str(s["third"].pk)]  # the officer goes on questioning (APL-42: with another)
+    walk.signed(
+        {**s, "officer": s["officer2"]}, case, "inquiry_transcript", MONDAY + timedelta(days=1), officers=officers
+    )
 
 
 # -- WS-14b: the statement record, and the waiver -------------------------------------------------------------------
