@@ -7,6 +7,7 @@ the check is not an ID number).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -48,3 +49,10 @@ def is_valid_credit_code(value: str) -> bool:
     if not _USCC_RE.match(value):
         return False
     return credit_code_check_char(value[:17]) == value[17]
+
+
+def certificate_number(value: str) -> str:
+    """An enforcement certificate's number as compared and stored (APL-42 / APL-55): NFKC-normalised — full-width
+    digits and letters typed in a Chinese input method become the ordinary ones — and trimmed, so "１５０１" and
+    "1501 " are one certificate, not "two different certificates"."""
+    return unicodedata.normalize("NFKC", value or "").strip()

@@ -81,6 +81,9 @@ def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -
                 chair=chair,
             )
         return {**content, "chair": chair, "hearing_at": moment.isoformat()}
+    if kind == "inquiry_transcript":  # questioned by two officers (APL-42 / FUND-29): the maker and another handler
+        other = case.handlers.filter(active=True).exclude(user=s["officer"]).order_by("pk").first()  # type: ignore[attr-defined]
+        return {**content, "officers": [str(s["officer"].pk)] + ([str(other.user_id)] if other else [])}
     if kind in ("onsite_inspection_record", "coercive_measure_onsite_record"):  # two certified officers (APL-42)
         content = {**content, "officers": [str(s["officer"].pk), str(s["officer2"].pk)]}
         if kind == "coercive_measure_onsite_record":  # CEL-18: the party present signs and is heard

@@ -145,6 +145,40 @@ def test_NHSA_5_not_met_a_recusal_not_decided_by_the_head_or_leaving_fewer_than_
     assert case.handlers.filter(active=True).count() == 2
 
 
+def test_NHSA_5_met_a_refused_recusal_is_the_heads_decision_recorded_and_the_officer_stays(
+    three_handlers: tuple[dict[str, Any], Case],
+) -> None:
+    s, case = three_handlers
+    before = _written()
+    with pytest.raises(PermissionRefused):  # not the head's: refused, nothing written
+        services.refuse_recusal(
+            actor=s["officer"], case=case, person=s["officer2"], reason="申请理由不成立", applied_by_party=True
+        )
+    with pytest.raises(Refused) as unreasoned:  # a refusal states its grounds
+        services.decide_recusal(
+            actor=s["head"], case=case, person=s["officer2"], reason=" ", applied_by_party=True, granted=False
+        )
+    assert unreasoned.value.rule == "NHSA-5" and _written() == before
+    handler = services.decide_recusal(
+        actor=s["head"],
+        case=case,
+        person=s["officer2"],
+        reason="当事人称其与执法人员有过节，经审查无直接利害关系，不予回避。",
+        applied_by_party=True,
+        granted=False,
+    )
+    assert handler.active and case.handlers.filter(active=True).count() == 3
+    refused = Entry.objects.filter(case_number=case.number, action=LedgerAction.RECUSAL_REFUSED).get()
+    assert refused.actor == s["head"] and _written() == (before[0], before[1] + 1)
+    payload = _payload(refused)
+    assert (payload["person"], payload["applied_by_party"], payload["granted"]) == (str(s["officer2"].pk), True, False)
+    assert len(payload["reason"]) == 64 and "过节".encode() not in bytes(refused.data)  # committed, not written out
+    officers = [str(s["officer2"].pk), str(s["third"].pk)]  # the officer goes on questioning (APL-42: with another)
+    walk.signed(
+        {**s, "officer": s["officer2"]}, case, "inquiry_transcript", MONDAY + timedelta(days=1), officers=officers
+    )
+
+
 # -- WS-14b: the statement record, and the waiver -------------------------------------------------------------------
 
 

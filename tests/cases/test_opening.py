@@ -4,17 +4,26 @@ IMR-8, IMR-8b), parties' identifiers — each gate refuses with its rule and wri
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from lawtrace import clock
 from lawtrace.cases import services
-from lawtrace.cases.models import Case, CaseStatus, Complaint, Party, PartyKind, Phase
+from lawtrace.cases.compliance import evaluate
+from lawtrace.cases.models import Case, CaseSource, CaseStatus, Complaint, Party, PartyKind, Phase
 from lawtrace.errors import PermissionRefused, Refused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
-from lawtrace.orgs.models import Role
-from tests.factories import give_certificate, make_person, open_case_setting, register
+from lawtrace.orgs import services as org_services
+from lawtrace.orgs.models import Certificate, Organisation, Role
+from lawtrace.records import services as records
+from lawtrace.records.models import Record
+from lawtrace.rulebook.calendar import SHANGHAI
+from lawtrace.rulebook.deadlines import Status
+from tests.cases.record_content import filled
+from tests.cases.steps import MONDAY
+from tests.factories import give_certificate, make_person, open_case_setting, register, root_user
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +226,177 @@ def test_APL_43_recusal_that_leaves_one_handler_is_refused_until_one_is_added(s:
         actor=s["head"], case=case, person=s["officer2"], reason="与当事人有亲属关系", applied_by_party=True
     )
     assert case.handlers.filter(active=True).count() == 2
+
+
+# -- WS-10b: the notice of not opening, recorded once the head decided not to open -----------------------------------
+
+
+def _not_opening_notice(s: dict, case: Case, moment: datetime, **given: object) -> dict:
+    return filled(case, "not_opening_notice", s["officer"], moment, **{"decided_by": str(s["head"].pk), **given})
+
+
+def test_WS_10b_the_notice_of_not_opening_is_recorded_after_the_heads_decision_and_only_then(s: dict) -> None:
+    Organisation.objects.filter(pk=s["county"].pk).update(rulebook="wenshang-2019")
+    s["county"].refresh_from_db()
+    with clock.frozen_at(MONDAY - timedelta(days=3)):
+        case = register(s, violation_ended_on=date(2025, 10, 1))
+        services.give_unit_opinion(actor=s["unit_head"], case=case, approve=False, opinion="证据不足")
+        before = (Record.objects.count(), Entry.objects.count())
+        with pytest.raises(Refused) as undecided:  # the head has not decided yet: no notice of it
+            records.add_record(
+                actor=s["officer"],
+                case=case,
+                kind="not_opening_notice",
+                occurred_at=clock.now(),
+                content=_not_opening_notice(s, case, clock.now()),
+            )
+        assert undecided.value.rule == "WS-10b" and "不予立案后" in undecided.value.message
+        assert (Record.objects.count(), Entry.objects.count()) == before
+    with clock.frozen_at(MONDAY):
+        case = services.decide_opening(actor=s["head"], case=case, approve=False, opinion="不予立案")
+    told = MONDAY + timedelta(days=1)
+    with clock.frozen_at(told + timedelta(hours=1)):
+        assert {f.rule_id: f.status for f in evaluate(case)}["WS-10b"] is Status.DUE
+        before = (Record.objects.count(), Entry.objects.count())
+        for wrong in (
+            {"notified_at": (MONDAY - timedelta(hours=1)).isoformat()},  # told before it was decided
+            {"decided_by": str(s["unit_head"].pk)},  # not the head who decided
+        ):
+            with pytest.raises(Refused) as refusal:
+                records.add_record(
+                    actor=s["officer"],
+                    case=case,
+                    kind="not_opening_notice",
+                    occurred_at=told,
+                    content=_not_opening_notice(s, case, told, **wrong),
+                )
+            assert refusal.value.rule == "WS-10b"
+        assert (Record.objects.count(), Entry.objects.count()) == before
+        with pytest.raises(Refused):  # every other record stays closed on a case not opened
+            records.add_record(
+                actor=s["officer"],
+                case=case,
+                kind="inquiry_transcript",
+                occurred_at=told,
+                content=filled(case, "inquiry_transcript", s["officer"], told),
+            )
+        notice = records.add_record(
+            actor=s["officer"],
+            case=case,
+            kind="not_opening_notice",
+            occurred_at=told,
+            content=_not_opening_notice(s, case, told, notice_method="书面送达"),
+        )
+        notice = records.sign_record(actor=s["officer"], record=notice)
+    assert notice.status == Record.Status.SIGNED and "不立告〔" in notice.content["document_number"]
+    actions = list(Entry.objects.order_by("pk").values_list("action", flat=True))[before[1] :]
+    assert actions == [LedgerAction.RECORD_ADDED, LedgerAction.RECORD_SIGNED]
+    with clock.frozen_at(told + timedelta(days=1)):
+        finding = {f.rule_id: f for f in evaluate(case)}["WS-10b"]
+    assert finding.status is Status.MET and finding.met_at == told + timedelta(hours=1)
+
+
+# -- APL-36: the limitation runs to discovery — the complaint's date — not to the opening ---------------------------
+
+
+COMPLAINED = datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI)
+REGISTERED = datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)  # three months later: past the limit the complaint met
+
+
+def _complained(s: dict) -> Complaint:
+    with clock.frozen_at(COMPLAINED + timedelta(hours=1)):
+        return services.register_complaint(
+            actor=s["officer"],
+            organisation=s["county"],
+            received_at=COMPLAINED,
+            channel="phone",
+            real_name=False,
+            complainant_name="",
+            complainant_contact="",
+            subject="某药店",
+            content="串换药品",
+        )
+
+
+def test_APL_36_met_on_the_last_day_counted_to_the_complaint_not_to_the_opening(s: dict) -> None:
+    complaint = _complained(s)
+    with clock.frozen_at(REGISTERED):
+        case = register(s, source=CaseSource.COMPLAINT, complaint=complaint, violation_ended_on=date(2024, 3, 2))
+    assert case.pk and case.complaint == complaint
+
+
+def test_APL_36_not_met_a_day_past_the_complaint_and_counted_to_the_opening_without_one(s: dict) -> None:
+    complaint = _complained(s)
+    before = _counts()
+    with clock.frozen_at(REGISTERED), pytest.raises(Refused) as late:
+        register(s, source=CaseSource.COMPLAINT, complaint=complaint, violation_ended_on=date(2024, 3, 1))
+    assert late.value.rule == "APL-36" and "收到投诉举报" in late.value.message
+    assert "2026年03月02日" in late.value.message
+    with clock.frozen_at(REGISTERED), pytest.raises(Refused) as no_complaint:  # no discovery before the opening
+        register(s, violation_ended_on=date(2024, 3, 2))
+    assert no_complaint.value.rule == "APL-36" and "立案登记于2026年06月01日" in no_complaint.value.message
+    assert _nothing_written(before)
+    complaint.refresh_from_db()
+    assert complaint.handling == Complaint.Handling.PENDING
+
+
+# -- APL-42 / APL-55: one certificate, however its number was typed; a certificate used in a case keeps its holder ---
+
+
+def _certificate(holder: object, number: str) -> Certificate:
+    return Certificate(
+        holder=holder,
+        number=number,
+        issuing_authority="内蒙古自治区人民政府",
+        area="测试",
+        valid_from=date.today() - timedelta(days=365),
+        valid_to=date.today() + timedelta(days=365),
+    )
+
+
+def test_APL_42_a_certificate_number_is_stored_normalised_and_a_full_width_copy_is_the_same_certificate(
+    s: dict,
+) -> None:
+    first = make_person(s["county"], Role.OFFICER)
+    saved = org_services.save_certificate(actor=root_user(), certificate=_certificate(first, " １５０１ＡＢ００１　"))
+    assert saved.number == "1501AB001"
+    second = make_person(s["county"], Role.OFFICER)
+    before = (Certificate.objects.count(), Entry.objects.count())
+    with pytest.raises(Refused):  # the same number typed half-width: not a second certificate
+        org_services.save_certificate(actor=root_user(), certificate=_certificate(second, "1501AB001"))
+    assert (Certificate.objects.count(), Entry.objects.count()) == before
+
+
+def test_APL_42_handlers_whose_stored_numbers_differ_only_in_width_do_not_hold_two_different_certificates(
+    s: dict,
+) -> None:
+    first, second = make_person(s["county"], Role.OFFICER), make_person(s["county"], Role.OFFICER)
+    org_services.save_certificate(actor=root_user(), certificate=_certificate(first, "1501AB002"))
+    _certificate(second, "１５０１ＡＢ００２ ").save()  # a row stored before numbers were normalised
+    before = _counts()
+    with pytest.raises(Refused) as same:
+        register(s, actor=first, handlers=[first, second])
+    assert same.value.rule == "APL-42" and "各自不同" in same.value.message and _nothing_written(before)
+    case = register(s, actor=first, handlers=[first, s["officer2"]])  # each with a certificate of their own
+    with pytest.raises(Refused) as added:
+        services.add_handler(actor=s["head"], case=case, person=second)
+    assert added.value.rule == "APL-42"
+    assert not case.handlers.filter(user=second).exists()
+
+
+def test_APL_42_a_certificate_used_in_a_case_cannot_move_to_another_holder_an_unused_one_can(s: dict) -> None:
+    case = register(s)
+    used = case.handlers.get(user=s["officer2"]).certificate
+    used.holder = s["officer"]
+    before = Entry.objects.count()
+    with pytest.raises(Refused) as moved:
+        org_services.save_certificate(actor=root_user(), certificate=used)
+    assert moved.value.rule == "APL-42" and "不能改为他人持有" in moved.value.message
+    assert case.number in moved.value.message
+    assert Certificate.objects.get(pk=used.pk).holder == s["officer2"] and Entry.objects.count() == before
+    newcomer = make_person(s["county"], Role.OFFICER)
+    spare = org_services.save_certificate(actor=root_user(), certificate=_certificate(s["officer2"], "1501AB003"))
+    spare.holder = newcomer  # never used in a case: a registration mistake may still be put right
+    before = Entry.objects.count()
+    org_services.save_certificate(actor=root_user(), certificate=spare)
+    assert Certificate.objects.get(pk=spare.pk).holder == newcomer and Entry.objects.count() > before

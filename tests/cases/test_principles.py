@@ -118,7 +118,9 @@ def test_WS_4_IMR_3_met_every_action_leaves_its_ledger_entry_and_the_ledger_veri
     s, case = walk.opened(rulebook, "penalty")
     before = len(_entries(case))
     moment = MONDAY + timedelta(days=1)
-    content = filled(case, "inquiry_transcript", s["officer"], moment)
+    content = filled(
+        case, "inquiry_transcript", s["officer"], moment, officers=[str(s["officer"].pk), str(s["officer2"].pk)]
+    )
     with clock.frozen_at(moment + timedelta(minutes=1)):
         draft = records.add_record(
             actor=s["officer"], case=case, kind="inquiry_transcript", occurred_at=moment, content=content

@@ -101,3 +101,22 @@ def test_APL_43_the_head_adds_a_handler_then_decides_a_recusal_on_the_case_page(
     assert actions == [LedgerAction.HANDLER_ADDED, LedgerAction.HANDLER_RECUSED]
     assert _as(s["officer"]).post(f"/cases/{case.pk}/handlers/", {"handler-person": third.pk}).status_code == 302
     assert Entry.objects.count() == before + 2  # an officer's attempt is refused and writes nothing
+
+
+def test_NHSA_5_the_head_refuses_a_recusal_on_the_case_page_and_it_is_recorded(s: dict) -> None:
+    from lawtrace.cases.models import Handler
+
+    case = register(s)
+    head = _as(s["head"])
+    assert 'id="id_recusal-granted"' in head.get(f"/cases/{case.pk}/").content.decode()
+    refusal = {"recusal-person": s["officer2"].pk, "recusal-applied_by_party": "1", "recusal-granted": "0"}
+    before = Entry.objects.count()
+    head.post(f"/cases/{case.pk}/recuse/", {**refusal, "recusal-reason": ""})  # no grounds: nothing written
+    assert Entry.objects.count() == before
+    # Two handlers only: a refusal removes no one, so it needs no third handler first.
+    head.post(f"/cases/{case.pk}/recuse/", {**refusal, "recusal-reason": "经审查无直接利害关系，不予回避。"})
+    assert Handler.objects.filter(case=case, active=True).count() == 2
+    assert list(Entry.objects.order_by("pk").values_list("action", flat=True)[before:]) == [
+        LedgerAction.RECUSAL_REFUSED
+    ]
+    assert "决定不予回避" in head.get(f"/cases/{case.pk}/").content.decode()  # on the case's ledger timeline

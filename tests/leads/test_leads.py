@@ -128,9 +128,7 @@ def test_NHSA_LEAD_due_date_counts_15_working_days_across_the_2026_spring_festiv
 def test_NHSA_LEAD_met_within_15_working_days(s: dict) -> None:
     lead = _lead(s)
     with clock.frozen_at(_at(3, 5, 20)):
-        services.decide_not_to_open(
-            actor=s["officer"], lead=lead, reason="经核查，住院天数一致系同一病种临床路径所致。"
-        )
+        services.decide_not_to_open(actor=s["head"], lead=lead, reason="经核查，住院天数一致系同一病种临床路径所致。")
     finding = _check(lead, _at(3, 20))["NHSA-LEAD"]
     assert finding.status is Status.MET and finding.met_at == _at(3, 5, 20) and finding.late == ""
 
@@ -138,7 +136,7 @@ def test_NHSA_LEAD_met_within_15_working_days(s: dict) -> None:
 def test_NHSA_LEAD_not_met_when_decided_a_working_day_late(s: dict) -> None:
     lead = _lead(s)
     with clock.frozen_at(_at(3, 6)):
-        services.decide_not_to_open(actor=s["officer"], lead=lead, reason="不构成违法。")
+        services.decide_not_to_open(actor=s["head"], lead=lead, reason="不构成违法。")
     finding = _check(lead, _at(3, 20))["NHSA-LEAD"]
     assert finding.status is Status.OVERDUE and finding.late == "逾期 1 个工作日"
 
@@ -205,20 +203,41 @@ def test_NHSA_LEAD_not_opening_without_a_reason_is_refused_and_nothing_written(s
     lead = _lead(s)
     before = _writes()
     with clock.frozen_at(_at(3, 2)), pytest.raises(Refused) as refusal:
-        services.decide_not_to_open(actor=s["officer"], lead=lead, reason="")
+        services.decide_not_to_open(actor=s["head"], lead=lead, reason="")
     assert refusal.value.rule == "NHSA-LEAD"
     assert _writes() == before
     lead.refresh_from_db()
     assert lead.status == LeadStatus.PENDING and lead.decided_at is None
 
 
+def test_NHSA_LEAD_not_opening_is_the_heads_decision_an_officers_attempt_is_refused_and_nothing_written(
+    s: dict,
+) -> None:
+    lead = _lead(s)
+    before = _writes()
+    for who in ("officer", "unit_head"):
+        with clock.frozen_at(_at(3, 2)), pytest.raises(PermissionRefused) as refusal:
+            services.decide_not_to_open(actor=s[who], lead=lead, reason="不构成违法。")
+        assert refusal.value.rule == "NHSA-LEAD" and "负责人" in refusal.value.message
+    assert _writes() == before
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.PENDING and lead.decided_by is None
+    with clock.frozen_at(_at(3, 2)):
+        services.decide_not_to_open(actor=s["head"], lead=lead, reason="不构成违法。")
+    lead.refresh_from_db()
+    assert (lead.status, lead.decided_by) == (LeadStatus.NOT_OPENED, s["head"])
+    entry = Entry.objects.order_by("pk").last()
+    assert entry is not None and entry.action == LedgerAction.LEAD_NOT_OPENED and entry.actor == s["head"]
+    assert _writes()[3] == before[3] + 1
+
+
 def test_not_opening_records_the_decision_and_one_ledger_entry(s: dict) -> None:
     lead = _lead(s)
     before = Entry.objects.count()
     with clock.frozen_at(_at(3, 2)):
-        services.decide_not_to_open(actor=s["officer"], lead=lead, reason="不构成违法。")
+        services.decide_not_to_open(actor=s["head"], lead=lead, reason="不构成违法。")
     lead.refresh_from_db()
-    assert (lead.status, lead.decision, lead.decided_by) == (LeadStatus.NOT_OPENED, "not_open", s["officer"])
+    assert (lead.status, lead.decision, lead.decided_by) == (LeadStatus.NOT_OPENED, "not_open", s["head"])
     assert [e.action for e in Entry.objects.order_by("pk")[before:]] == [LedgerAction.LEAD_NOT_OPENED]
     with clock.frozen_at(_at(3, 3)), pytest.raises(Refused):
         services.extend_lead(actor=s["head"], lead=lead, reason="再核查。")
@@ -257,6 +276,17 @@ def test_APL_36_applies_when_a_case_is_opened_from_a_lead(s: dict) -> None:
     assert _writes() == before
     lead.refresh_from_db()
     assert lead.status == LeadStatus.PENDING and lead.case is None
+
+
+def test_APL_36_counted_to_the_leads_discovery_not_to_the_opening_met_on_the_last_day(s: dict) -> None:
+    lead = _lead(s)  # received 2026-02-06, opened a month later
+    before = _writes()
+    with pytest.raises(Refused) as late:  # ended a day too early for the lead's date
+        _open(s, lead, _at(3, 2), violation_ended_on=date(2024, 2, 5))
+    assert late.value.rule == "APL-36" and "发现或收到线索于2026年02月06日" in late.value.message
+    assert _writes() == before
+    case = _open(s, lead, _at(3, 2), violation_ended_on=date(2024, 2, 6))  # the limit's last day is the lead's
+    assert case.pk and Lead.objects.get(pk=lead.pk).case == case
 
 
 def test_a_lead_from_a_complaint_takes_the_complaint_up_when_a_case_opens(s: dict) -> None:
@@ -309,7 +339,7 @@ def test_APL_54_not_met_while_the_lead_waits_or_the_opening_waits_for_approval(s
 def test_APL_54_is_not_reported_for_a_lead_not_opened(s: dict) -> None:
     lead = _lead(s)
     with clock.frozen_at(_at(3, 2)):
-        services.decide_not_to_open(actor=s["officer"], lead=lead, reason="不构成违法。")
+        services.decide_not_to_open(actor=s["head"], lead=lead, reason="不构成违法。")
     assert "APL-54" not in _check(lead, _at(3, 20))
 
 
@@ -329,7 +359,7 @@ def test_a_lead_cannot_be_decided_twice(s: dict) -> None:
     with pytest.raises(Refused):
         _open(s, lead, _at(3, 3))
     with clock.frozen_at(_at(3, 3)), pytest.raises(Refused):
-        services.decide_not_to_open(actor=s["officer"], lead=lead, reason="重复")
+        services.decide_not_to_open(actor=s["head"], lead=lead, reason="重复")
     assert _writes() == before
 
 

@@ -112,9 +112,20 @@ def test_only_the_head_sees_and_uses_the_extension_form(s: dict) -> None:
     assert "NHSA-LEAD" in response.content.decode() and lead.extensions.count() == 1
 
 
+def test_NHSA_LEAD_only_the_head_sees_and_uses_the_not_opening_form(s: dict) -> None:
+    lead = _lead(s)
+    officer = _as(s["officer"])
+    page = officer.get(f"/leads/{lead.pk}/").content.decode()
+    assert "不予立案由行政机关负责人决定" in page and f"/leads/{lead.pk}/not-open/" not in page
+    refused = officer.post(f"/leads/{lead.pk}/not-open/", {"reason": "不构成违法。"}, follow=True)
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.PENDING and "NHSA-LEAD" in refused.content.decode()
+    assert f"/leads/{lead.pk}/not-open/" in _as(s["head"]).get(f"/leads/{lead.pk}/").content.decode()
+
+
 def test_not_opening_needs_a_reason_and_then_is_recorded(s: dict) -> None:
     lead = _lead(s)
-    client = _as(s["officer"])
+    client = _as(s["head"])
     response = client.post(f"/leads/{lead.pk}/not-open/", {"reason": ""}, follow=True)
     lead.refresh_from_db()
     assert lead.status == LeadStatus.PENDING and "alert-danger" in response.content.decode()

@@ -42,7 +42,8 @@ def s() -> dict:
     setting = open_case_setting()
     case = register(setting)
     now = timezone.now()
-    content = filled(case, "inquiry_transcript", setting["officer"], now)
+    officers = [str(setting["officer"].pk), str(setting["officer2"].pk)]  # APL-42: questioned by two
+    content = filled(case, "inquiry_transcript", setting["officer"], now, officers=officers)
     record = services.add_record(
         actor=setting["officer"], case=case, kind="inquiry_transcript", occurred_at=now, content=content
     )

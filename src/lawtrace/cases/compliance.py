@@ -139,15 +139,29 @@ def _urgent_request(ctx: _Context) -> Finding | None:
     return ctx.timed("IMR-8b", ctx.case.opened_at, request.at if request else None, looked)
 
 
+def _not_opening_told(ctx: _Context) -> Finding | None:
+    """WS-10b: a case the head decided not to open — the party told, by a signed 不予立案告知书."""
+    if "WS-10b" not in ctx.rulebook or ctx.case.status != CaseStatus.NOT_OPENED:
+        return None
+    told = [r for r in ctx.case.records.all() if r.kind == "not_opening_notice" and r.signed_at is not None]
+    if not told:
+        return ctx.finding("WS-10b", Status.DUE, looked_at=["不予立案告知书：无"], note="尚未记录告知当事人")
+    first = min(told, key=lambda r: r.signed_at)  # type: ignore[arg-type, return-value]
+    looked = [f"{r.kind_name}（{r.content.get('document_number') or r.pk}）" for r in told]
+    return ctx.finding("WS-10b", Status.MET, met_at=first.signed_at, looked_at=looked)
+
+
 CHECKS: list[Callable[[_Context], Finding | None]] = [
     _handlers,
     _limitation_date,
     _opening_approval,
     _urgent_request,
+    _not_opening_told,
 ]
 
 # Rules judged by the checks above; every other deadline rule goes through ``deadline_rules``.
 HAND_WRITTEN = frozenset({"APL-42", "APL-36", "IMR-8", "WS-10", "IMR-8b", "CEL-19"})  # CEL-19: coercive_measures
+HAND_WRITTEN |= frozenset({"WS-10b"})  # the notice of not opening: _not_opening_told
 HAND_WRITTEN |= frozenset({"APL-67", "APL-72", "CEL-53", "WS-18", "IMR-18", "WS-19", "IMR-19"})  # cases.execution
 
 

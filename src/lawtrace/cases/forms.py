@@ -122,12 +122,21 @@ class OpeningRequestForm(StyledForm):
 class RecusalForm(StyledForm):
     """回避 (APL-43 / NHSA-5): the head decides, on the party's application or the officer's own."""
 
-    person = forms.ModelChoiceField(label="回避的承办人", queryset=User.objects.none())
+    person = forms.ModelChoiceField(label="被申请回避的承办人", queryset=User.objects.none())
     applied_by_party = forms.TypedChoiceField(
         label="提出方式",
         choices=[("1", "当事人申请"), ("0", "执法人员自行回避")],
         coerce=lambda v: v == "1",
         initial="1",
+    )
+    # NHSA-5: the head may refuse — "不予回避" is a decision recorded like the other (left out: 回避).
+    granted = forms.TypedChoiceField(
+        label="决定",
+        choices=[("1", "回避"), ("0", "不予回避")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        required=False,
+        empty_value=True,  # type: ignore[arg-type]  # left out: granted (the stubs allow only str)
     )
     reason = forms.CharField(label="回避理由及决定", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 

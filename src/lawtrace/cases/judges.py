@@ -391,6 +391,39 @@ def court_application_in_time(facts: CaseFacts, act: RecordFact, j: Judging) -> 
     return None
 
 
+# -- APL-42 / FUND-29: every questioning by at least the rulebook's number of officers ------------------------------
+
+
+def _officers_named(act: RecordFact) -> int:
+    """The distinct officers a record names (its 询问人 / 检查人); anything unreadable counts for nobody."""
+    listed = act.content.get("officers")
+    if not isinstance(listed, list):
+        return 0
+    return len({str(p).strip() for p in listed if str(p).strip()})
+
+
+def enough_officers_questioning(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """APL-42: a penalty case's every questioning (询问笔录) is done by at least ``min_officers`` officers — the
+    record names them (the form offers the case's handlers only, each checked for a valid certificate when
+    assigned). Other case types: FUND-29 judges a fund inspection's questioning by its own number."""
+    if facts.case_type != "penalty":
+        return None
+    minimum = int(j.rulebook.param("APL-42", "min_officers"))
+    if (named := _officers_named(act)) < minimum:
+        return f"询问应当由不少于{minimum}名执法人员进行（本笔录载明询问人{named}名）"
+    return None
+
+
+def enough_inspectors_questioning(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """FUND-29: a fund inspection's questioning is done by at least its own ``min_inspectors``."""
+    if facts.case_type != "inspection":
+        return None
+    minimum = int(j.rulebook.param("FUND-29", "min_inspectors"))
+    if (named := _officers_named(act)) < minimum:
+        return f"医疗保障基金使用监督检查人员不得少于{minimum}人（本笔录载明询问人{named}名）"
+    return None
+
+
 JUDGES: dict[str, Judge] = {
     "rights_notified_and_party_heard": rights_notified_and_party_heard,
     "hearing_request_period_over": hearing_request_period_over,
@@ -407,6 +440,10 @@ BUILT_IN: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
 }
 JUDGES["not_complied_nor_challenged_and_reminded"] = court_application_lawful  # CEL-54
 BUILT_IN["court_enforcement_application"] = [(("CEL-53",), court_application_in_time)]
+BUILT_IN["inquiry_transcript"] = [  # APL-42 / FUND-29: questioning by two officers at least
+    (("APL-42",), enough_officers_questioning),
+    (("FUND-29",), enough_inspectors_questioning),
+]
 
 
 def _gates_for(kind: str, rulebook: Rulebook, case_type: str, procedure: str) -> list[tuple[str, str, Judge]]:

@@ -30,6 +30,8 @@ def check_content(case: Case, kind: str, content: dict[str, object], today: date
         _check_excluded_period(case, content, today, replacing)
     elif kind == "extension_approval":
         _check_extension(case, content)
+    elif kind == "not_opening_notice":
+        _check_not_opening_notice(case, content)
     else:
         from lawtrace.cases import coercive_measures  # CEL-19, CEL-24, CEL-25
 
@@ -110,6 +112,28 @@ def _check_extension_in_time(case: Case) -> None:
                 "逾期作出决定的，如实记录逾期。",
                 rule="NHSA-EXT",
             )
+
+
+def _check_not_opening_notice(case: Case, content: dict[str, object]) -> None:
+    """WS-10b: the notice tells the party of the head's decision not to open — so it names that head and is not
+    dated before the decision."""
+    from lawtrace.cases.facts import as_moment
+    from lawtrace.cases.models import Approval
+
+    refusal = (
+        case.approvals.filter(subject=Approval.Subject.OPENING, step=Approval.Step.BUREAU_HEAD, approve=False)  # type: ignore[attr-defined]
+        .order_by("-at")
+        .first()
+    )
+    if refusal is None:
+        return  # not yet decided: refused by the records service (the case is not 不予立案)
+    if str(content.get("decided_by") or "") != str(refusal.by_id):
+        raise Refused(f"不予立案告知书载明的决定人应为作出不予立案决定的负责人（{refusal.by}）。", rule="WS-10b")
+    told = as_moment(content.get("notified_at"))
+    if told is not None and told < refusal.at:
+        raise Refused(
+            f"告知时间不能早于不予立案的决定（{timezone.localtime(refusal.at):%Y年%m月%d日 %H:%M}）。", rule="WS-10b"
+        )
 
 
 def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> None:

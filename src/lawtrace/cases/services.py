@@ -31,7 +31,7 @@ from lawtrace.cases.models import (
     Procedure,
 )
 from lawtrace.errors import PermissionRefused, Refused
-from lawtrace.identifiers import is_valid_credit_code, is_valid_id_number
+from lawtrace.identifiers import certificate_number, is_valid_credit_code, is_valid_id_number
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.entry import commitment
 from lawtrace.ledger.services import append
@@ -104,14 +104,28 @@ def _check_handlers(
     for person in distinct:
         require(person, Action.HANDLE_CASE, organisation)
         qualified.append((person, check_can_handle(person, on=day)))
-    numbers = [c.number for _, c in qualified]
+    numbers = [certificate_number(c.number) for _, c in qualified]  # NFKC, trimmed: as typed is not two
     if len(set(numbers)) != len(numbers):
         raise Refused("承办人须持各自不同的执法证。", rule="APL-42")
     return qualified
 
 
-def _check_limitation(case_type: str, ended: date | None, harms: bool, day: date, rulebook: str, version: str) -> None:
-    """APL-36: no penalty for a violation not discovered within 2 years (5 where life, health or finance was harmed)."""
+def _discovered_on(day: date, complaint: Complaint | None, discovered_at: datetime | None) -> tuple[date, str]:
+    """APL-36 counts to the violation's *discovery*, not to the opening: the day the complaint was received or the
+    lead found or received (the earliest of them), else the day the case is registered — with what it was."""
+    found = [(day, "立案登记")]
+    if complaint is not None:
+        found.append((timezone.localtime(complaint.received_at).date(), f"收到投诉举报（{complaint.number}）"))
+    if discovered_at is not None:
+        found.append((timezone.localtime(discovered_at).date(), "发现或收到线索"))
+    return min(found, key=lambda f: f[0])
+
+
+def _check_limitation(
+    case_type: str, ended: date | None, harms: bool, day: date, rulebook: str, version: str, found_by: str = ""
+) -> None:
+    """APL-36: no penalty for a violation not discovered within 2 years (5 where life, health or finance was harmed).
+    ``day`` is the day of discovery (``_discovered_on``), ``found_by`` what discovered it."""
     if case_type != CaseType.PENALTY:
         return
     if ended is None:
@@ -122,8 +136,10 @@ def _check_limitation(case_type: str, ended: date | None, harms: bool, day: date
     except ValueError:  # 29 February
         limit = ended.replace(year=ended.year + years, day=28)
     if day > limit:
+        when = f"，{found_by}于{day:%Y年%m月%d日}" if found_by else ""
         raise Refused(
-            f"违法行为终了于{ended:%Y年%m月%d日}，已超过{years}年追责时效（至{limit:%Y年%m月%d日}），不得给予行政处罚。",
+            f"违法行为终了于{ended:%Y年%m月%d日}{when}，已超过{years}年追责时效（至{limit:%Y年%m月%d日}），"
+            "不得给予行政处罚。",
             rule="APL-36",
         )
 
@@ -234,8 +250,12 @@ def register_case(
     complaint: Complaint | None = None,
     procedure: Procedure = Procedure.GENERAL,
     application: Application | None = None,
+    discovered_at: datetime | None = None,
 ) -> Case:
     """立案登记 (WS-10, IMR-8): the reason, source, parties, facts and the handler's opinion, for approval.
+
+    ``discovered_at``: when the violation was discovered, where the case comes from a lead (its ``received_at``);
+    a complaint's own ``received_at`` counts too — APL-36's limitation runs to the earliest of them.
 
     Gates: two handlers with valid certificates (APL-42), the limitation period for penalties (APL-36). An urgent
     case (IMR-8b) starts at once; its approval request must follow within the rulebook's hours. A summary-procedure
@@ -250,7 +270,10 @@ def register_case(
     if actor not in handlers:
         raise PermissionRefused("立案登记人须是本案承办人之一。", rule="APL-42")
     qualified = _check_handlers(handlers, organisation, organisation.rulebook, version, day)
-    _check_limitation(case_type, violation_ended_on, harms_life_or_finance, day, organisation.rulebook, version)
+    discovered, found_by = _discovered_on(day, complaint, discovered_at)  # APL-36: to discovery
+    _check_limitation(
+        case_type, violation_ended_on, harms_life_or_finance, discovered, organisation.rulebook, version, found_by
+    )
     if (source == CaseSource.APPLICATION) != (application is not None):
         raise Refused("依申请的案件须从申请登记受理后立案（申请登记中“受理并立案”）。", rule="WS-9")
     if not parties:
@@ -460,7 +483,11 @@ def add_handler(*, actor: User, case: Case, person: User) -> Handler:
     certificate = check_can_handle(person)
     if case.handlers.filter(user=person).exists():
         raise Refused(f"{person}已是本案承办人。")
-    if case.handlers.filter(active=True, certificate__number=certificate.number).exists():
+    held = {
+        certificate_number(h.certificate.number)
+        for h in case.handlers.filter(active=True).select_related("certificate")
+    }
+    if certificate_number(certificate.number) in held:
         raise Refused("承办人须持各自不同的执法证。", rule="APL-42")
     handler = Handler.objects.create(case=case, user=person, certificate=certificate, assigned_at=clock.now())
     append(
@@ -496,6 +523,40 @@ def recuse_handler(*, actor: User, case: Case, person: User, reason: str, applie
     )
     compliance.refresh(case)
     return handler
+
+
+@transaction.atomic
+def refuse_recusal(*, actor: User, case: Case, person: User, reason: str, applied_by_party: bool) -> Handler:
+    """不予回避 (APL-43 / NHSA-5): the head, having examined the application (or the officer's own request), decides
+    that the officer does not withdraw. "No" is a decision like "yes": it is the head's, it states its grounds, and it
+    is recorded — the officer stays a handler and the investigation goes on."""
+    require(actor, Action.APPROVE, case.organisation)
+    handler = Handler.objects.select_for_update().get(case=case, user=person, active=True)
+    if not reason.strip():
+        raise Refused("请填写申请回避的事实和不予回避的理由。", rule="NHSA-5")
+    append(
+        action=LedgerAction.RECUSAL_REFUSED,
+        actor=actor,
+        organisation=case.organisation,
+        case_number=case.number,
+        payload={
+            "case": str(case.pk),
+            "person": str(person.pk),
+            "applied_by_party": applied_by_party,
+            "granted": False,
+            "reason": commitment(case.salt, {"reason": reason.strip()}),
+        },
+    )
+    compliance.refresh(case)
+    return handler
+
+
+def decide_recusal(
+    *, actor: User, case: Case, person: User, reason: str, applied_by_party: bool, granted: bool
+) -> Handler:
+    """回避决定 on the case page (APL-43 / NHSA-5): the head grants the recusal (the officer withdraws) or not."""
+    decide = recuse_handler if granted else refuse_recusal
+    return decide(actor=actor, case=case, person=person, reason=reason, applied_by_party=applied_by_party)
 
 
 @transaction.atomic

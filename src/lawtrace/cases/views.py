@@ -284,7 +284,7 @@ def _handler_action(request: HttpRequest, pk: int, action: Any, form_class: type
 @require_POST
 @login_required
 def recuse(request: HttpRequest, pk: int) -> HttpResponse:
-    return _handler_action(request, pk, services.recuse_handler, forms.RecusalForm, "recusal")
+    return _handler_action(request, pk, services.decide_recusal, forms.RecusalForm, "recusal")
 
 
 @require_POST

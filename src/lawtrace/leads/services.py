@@ -166,9 +166,14 @@ def extend_lead(*, actor: User, lead: Lead, reason: str) -> LeadExtension:
 
 @transaction.atomic
 def decide_not_to_open(*, actor: User, lead: Lead, reason: str) -> Lead:
-    """不予立案: the check found no ground to open a case; the reason is recorded (NHSA-LEAD's decision, WS-10b)."""
+    """不予立案: the check found no ground to open a case; the reason is recorded (NHSA-LEAD's decision, WS-10b).
+
+    Not opening ends the matter for the party and the complainant, so it is the head's decision (负责人, the same
+    who approves opening — WS-10 / IMR-8), not the checking officer's: an officer proposes it in the reason field of
+    the lead page, the head decides."""
     lead = _undecided(lead)
-    require(actor, Action.HANDLE_CASE, lead.organisation)
+    if not can(actor, Action.APPROVE, lead.organisation):
+        raise PermissionRefused("不予立案须由行政机关负责人决定。", rule=RULE)
     if not reason.strip():
         raise Refused("请填写核查情况及不予立案的理由。", rule=RULE)
     lead.status, lead.decision = LeadStatus.NOT_OPENED, Decision.NOT_OPEN
@@ -181,6 +186,15 @@ def decide_not_to_open(*, actor: User, lead: Lead, reason: str) -> Lead:
         payload={"lead": str(lead.pk), "reason": commitment(lead.salt, {"reason": lead.reason})},
     )
     return lead
+
+
+def _discovered_at(lead: Lead) -> datetime:
+    """When the violation was discovered (APL-36): the lead found or received — or the complaint it came from,
+    received earlier, even when that complaint was already taken up."""
+    moments = [lead.received_at]
+    if lead.complaint is not None:
+        moments.append(lead.complaint.received_at)
+    return min(moments)
 
 
 @transaction.atomic
@@ -221,6 +235,7 @@ def open_case_from_lead(
         urgent=urgent,
         complaint=complaint,
         procedure=procedure,
+        discovered_at=_discovered_at(lead),  # APL-36: the limitation runs to the lead's discovery
     )
     lead.status, lead.decision, lead.case = LeadStatus.OPENED, Decision.OPEN, case
     lead.decided_at, lead.decided_by, lead.reason = case.created_at, actor, handler_opinion.strip()

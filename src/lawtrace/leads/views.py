@@ -87,6 +87,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (block.max_extensions is None or used < block.max_extensions)
         and can(user, services.APPROVER[block.approval], lead.organisation),
         "can_decide": undecided and can(user, Action.HANDLE_CASE, lead.organisation),
+        "can_not_open": undecided and can(user, Action.APPROVE, lead.organisation),  # NHSA-LEAD: the head's
         "extend_form": forms.ExtendLeadForm(),
         "not_open_form": forms.NotOpenForm(),
     }

@@ -37,6 +37,7 @@ class LedgerAction(models.TextChoices):
     OPENING_REFUSED = "case.opening_refused", "不予立案"
     HANDLER_ADDED = "case.handler_added", "增加承办人"
     HANDLER_RECUSED = "case.handler_recused", "承办人回避"
+    RECUSAL_REFUSED = "case.recusal_refused", "决定不予回避"
     PHASE_CHANGED = "case.phase_changed", "进入下一阶段"
     STATUS_CHANGED = "case.status_changed", "案件状态变更（中止、恢复、终止、移送）"
     CASE_VIEWED = "case.viewed", "调阅案件"

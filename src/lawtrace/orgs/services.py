@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lawtrace import clock
 from lawtrace.errors import PermissionRefused, Refused
+from lawtrace.identifiers import certificate_number
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.services import append, host_organisation
 from lawtrace.orgs.models import (
@@ -334,10 +335,33 @@ def save_certificate(*, actor: User, certificate: Certificate) -> Certificate:
             holders.append(previous)
     for holder in holders:
         _require_manage_person(actor, holder)
+    certificate.number = certificate_number(certificate.number)  # APL-42: one number, however it was typed
+    if len(holders) > 1:
+        _require_unused_in_cases(certificate)
     _full_clean(certificate)
     fields = ["holder", "number", "issuing_authority", "area", "valid_from", "valid_to", "status"]
     _save_and_append(actor, certificate, fields, LedgerAction.CERTIFICATE_SAVED, _person_logs(*holders))
     return certificate
+
+
+def _require_unused_in_cases(certificate: Certificate) -> None:
+    """APL-42 / APL-55: a case keeps the certificate each handler showed; a certificate that qualified a handler in
+    a case stays that holder's — moving it to another person would rewrite who carried out those acts."""
+    from lawtrace.cases.models import Handler
+
+    used = list(
+        Handler.objects.filter(certificate_id=certificate.pk)
+        .select_related("case")
+        .order_by("case__number")
+        .values_list("case__number", flat=True)
+        .distinct()[:3]
+    )
+    if used:
+        raise Refused(
+            f"执法证{certificate.number}已在案件{'、'.join(used)}中作为承办人的执法证使用，不能改为他人持有；"
+            "如登记有误，请为实际持证人另行登记执法证。",
+            rule="APL-42",
+        )
 
 
 @transaction.atomic

@@ -141,6 +141,11 @@ def may_sign(actor: User, record: Record) -> bool:
     return record.status == Record.Status.DRAFT
 
 
+# Kinds made once the case has ended in a status closed to every other record, and only then: the notice that the
+# case is not opened (WS-10b) follows the head's decision not to open it.
+RECORDED_AFTER: dict[str, tuple[CaseStatus, ...]] = {"not_opening_notice": (CaseStatus.NOT_OPENED,)}
+
+
 def _require_maker(actor: User, case: Case, kind: str) -> None:
     if (action := MAKERS.get(kind)) is not None:
         require(actor, action, case.organisation)
@@ -148,8 +153,19 @@ def _require_maker(actor: User, case: Case, kind: str) -> None:
             raise Refused("法制审核人员不得为本案承办人。", rule="APL-58")
     elif not is_handler(actor, case):
         raise PermissionRefused("只有本案承办人可以制作、签署或更正记录。")
-    if case.status in CLOSED:
+    if kind in RECORDED_AFTER:
+        _require_recorded_after(case, kind)
+    elif case.status in CLOSED:
         raise Refused(f"案件{case.get_status_display()}，不能再制作记录。")
+
+
+def _require_recorded_after(case: Case, kind: str) -> None:
+    """WS-10b: the notice of not opening exists only for a case the head decided not to open."""
+    if case.status not in RECORDED_AFTER[kind]:
+        raise Refused(
+            f"案件{case.get_status_display()}：行政机关负责人决定不予立案后，方可制作不予立案告知书。",
+            rule=_rule_for(case, kind) or "WS-10b",
+        )
 
 
 @transaction.atomic
