@@ -5,6 +5,7 @@ monitor the published checkpoint from outside."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -231,3 +232,45 @@ def test_monitor_command_refuses_a_checkpoint_not_signed_by_the_published_keys(c
     key_file.write_text(keys.published_key_file(child.origin))
     with pytest.raises(CommandError, match="不是由该组织的公钥签署"):
         call_command("ledger", "monitor", str(forged), "--key", str(key_file), "--state", str(tmp_path / "s.txt"))
+
+
+def test_an_offline_proof_can_require_the_witness_and_a_fork_signed_with_the_logs_key_fails_it(
+    child: Log, witness: tuple[Witness, str, str], tmp_path: Path
+) -> None:
+    """Two proofs from a split view both verify against the log's key alone; requiring the witness's cosignature,
+    only the history the witness saw passes — the DBA holding the log's key cannot make the witness sign a fork."""
+    from lawtrace.ledger.services import proof_bundle
+
+    _, url, vkey = witness
+    county = child.organisation
+    make_person(county, Role.OFFICER)
+    checkpoint = make_checkpoint(log_for(county))
+    assert checkpoint is not None
+    submit(checkpoint, url, vkey)
+    key_file = tmp_path / "keys.txt"
+    key_file.write_text(keys.published_key_file(child.origin), encoding="utf-8")
+    witness_file = tmp_path / "witness.vkey"
+    witness_file.write_text(vkey + "\n", encoding="utf-8")
+
+    honest = tmp_path / "honest.json"
+    honest.write_text(json.dumps(proof_bundle(child, 0)), encoding="utf-8")
+    out = StringIO()
+    call_command(
+        "ledger", "verify-proof", str(honest), "--key", str(key_file), "--witness-key", str(witness_file), stdout=out
+    )
+    assert "证明有效" in out.getvalue() and "见证方" in out.getvalue() and "联署于" in out.getvalue()
+
+    # the fork: the same entry 0 under another root of the same size, signed by the log's own key, no cosignature
+    leaves = [bytes(e.leaf_hash) for e in child.entries.order_by("seq")][: checkpoint.size]
+    forged_leaves = [leaves[0], *(merkle.leaf_hash(f"fork {i}".encode()) for i in range(1, checkpoint.size))]
+    root = merkle.root_from_leaf_hashes(forged_leaves)
+    fork_note = _signed_by_the_log(child, checkpoint.size, root)
+    bundle = proof_bundle(child, 0)
+    bundle["tlog_proof"] = note.format_tlog_proof(
+        0, merkle.inclusion_proof(forged_leaves, 0, checkpoint.size), fork_note
+    )
+    forked = tmp_path / "fork.json"
+    forked.write_text(json.dumps(bundle), encoding="utf-8")
+    call_command("ledger", "verify-proof", str(forked), "--key", str(key_file), stdout=StringIO())  # the key alone
+    with pytest.raises(CommandError, match="见证方"):
+        call_command("ledger", "verify-proof", str(forked), "--key", str(key_file), "--witness-key", vkey)

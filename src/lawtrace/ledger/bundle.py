@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,14 @@ def make_bundle(entry_bytes: bytes, tlog_proof: str, verifier_keys: list[str]) -
     }
 
 
-def verify_bundle(bundle: dict[str, Any], trusted: list[trust.TrustedKey]) -> VerifiedEntry:
-    """Check the bundle against keys trusted from outside it; raise ``BundleError`` naming what is wrong."""
+def verify_bundle(
+    bundle: dict[str, Any], trusted: list[trust.TrustedKey], witnesses: Sequence[note.Verifier] = ()
+) -> VerifiedEntry:
+    """Check the bundle against keys trusted from outside it; raise ``BundleError`` naming what is wrong.
+
+    With ``witnesses`` (their cosignature keys, also from outside), the checkpoint must carry a valid cosignature by
+    one of them: a log forked by whoever holds its key can sign two histories, but the witness signs only one — two
+    proofs from a split view cannot both pass this way."""
     if bundle.get("format") != FORMAT:
         raise BundleError(f"不是 {FORMAT} 格式的证明文件")
     if not trusted:
@@ -75,8 +82,23 @@ def verify_bundle(bundle: dict[str, Any], trusted: list[trust.TrustedKey]) -> Ve
         raise BundleError(f"检查点签名无效：{e}") from e
     except merkle.ProofError as e:
         raise BundleError(f"包含证明不成立：{e}") from e
+    if witnesses:
+        signed = _witnessed(proof.checkpoint_note, trusted, witnesses)
     if entry.get("seq") != proof.index or entry.get("log") != signed.checkpoint.origin:
         raise BundleError("条目的序号或日志与证明不符")
     if bundle.get("entry_text") not in (None, data.decode("utf-8")):
         raise BundleError("entry_text 与 entry 不一致")
     return VerifiedEntry(entry, signed)
+
+
+def _witnessed(
+    checkpoint_note: str, trusted: list[trust.TrustedKey], witnesses: Sequence[note.Verifier]
+) -> note.SignedCheckpoint:
+    opened = note.open_checkpoint(checkpoint_note, [*(k.verifier for k in trusted), *witnesses])
+    if not any(w.name in opened.cosigned_at for w in witnesses):
+        names = "、".join(w.name for w in witnesses)
+        raise BundleError(
+            f"检查点没有受信任见证方（{names}）的有效联署：不能排除日志被分叉（同一规模两种历史）的可能。"
+            "请取得见证方联署后的证明"
+        )
+    return opened

@@ -271,10 +271,18 @@ def proof_bundle(log: Log, seq: int) -> dict[str, Any]:
     from lawtrace.ledger.bundle import make_bundle
 
     entry = Entry.objects.get(log=log, seq=seq)
-    checkpoint = Checkpoint.objects.filter(log=log, size__gt=seq).order_by("-size").first() or make_checkpoint(log)
+    # The latest checkpoint a witness cosigned, if one covers the entry (a verifier may require the witness), else
+    # the latest one; its cosignature lines travel with its note.
+    covering = Checkpoint.objects.filter(log=log, size__gt=seq)
+    checkpoint = (
+        covering.filter(cosignatures__isnull=False).order_by("-size").first()
+        or covering.order_by("-size").first()
+        or make_checkpoint(log)
+    )
     if checkpoint is None:
         raise LedgerError(f"序号 {seq} 不在日志中")
     leaves = leaf_hashes(log, checkpoint.size)
     proof = merkle.inclusion_proof(leaves, seq, checkpoint.size)
-    tlog = note.format_tlog_proof(seq, proof, checkpoint.note)
+    signed_note = checkpoint.note + "".join(c.line for c in checkpoint.cosignatures.order_by("witness"))
+    tlog = note.format_tlog_proof(seq, proof, signed_note)
     return make_bundle(bytes(entry.data), tlog, keys.verifier_keys_text(log.origin))

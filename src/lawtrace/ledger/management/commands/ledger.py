@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lawtrace.ledger.bundle import BundleError, verify_bundle
-from lawtrace.ledger.note import NoteError, parse_tlog_proof
+from lawtrace.ledger.note import NoteError, parse_tlog_proof, parse_verifier_key
 from lawtrace.ledger.trust import TrustedKey, parse_key_file
 
 
@@ -34,6 +34,12 @@ class Command(BaseCommand):
             action="append",
             default=[],
             help="受信任的公钥文件（组织公布的，见 ledger keys）；可重复。不给时用本机密钥目录中该日志的公钥",
+        )
+        offline.add_argument(
+            "--witness-key",
+            action="append",
+            default=[],
+            help="要求该见证方（上级机关）的联署：其验证公钥（C2SP 格式），或含它的文件；可重复，任一有效即可",
         )
         export = sub.add_parser("keys", help="导出日志的公钥文件（供公布、供 verify-proof --key 使用）")
         export.add_argument("--log", help="组织代码（默认：托管组织）")
@@ -96,7 +102,8 @@ class Command(BaseCommand):
         try:
             bundle = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
             trusted = self._trusted_keys(options["key"], bundle)
-            result = verify_bundle(bundle, trusted)
+            witnesses = [parse_verifier_key(_key_text(k)) for k in options["witness_key"]]
+            result = verify_bundle(bundle, trusted, witnesses)
         except (OSError, ValueError, BundleError, NoteError) as e:
             raise CommandError(f"证明无效：{e}", returncode=2) from e
         cp = result.checkpoint.checkpoint
@@ -104,7 +111,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"证明有效：{cp.origin} 序号 {result.entry['seq']}（{result.entry['action']}），"
-                f"包含于 {cp.size} 条的签名检查点" + (f"，签署于 {when:%Y-%m-%d %H:%M:%S} UTC" if when else "")
+                f"包含于 {cp.size} 条的签名检查点"
+                + (f"，签署于 {when:%Y-%m-%d %H:%M:%S} UTC" if when else "")
+                + "".join(
+                    f"；见证方 {w.name} 联署于 {result.checkpoint.cosigned_at[w.name]:%Y-%m-%d %H:%M:%S} UTC"
+                    for w in witnesses
+                    if w.name in result.checkpoint.cosigned_at
+                )
             )
         )
 
@@ -179,3 +192,12 @@ class Command(BaseCommand):
             raise CommandError("需要一个超级管理员账号作为操作人")
         key_id = rotate_key(actor=actor, organisation=log.organisation)
         self.stdout.write(self.style.SUCCESS(f"{log.origin}：新密钥 {key_id}；旧公钥已保留"))
+
+
+def _key_text(source: str) -> str:
+    """A verifier key given as itself, or the first key line of a file holding it."""
+    path = Path(source)
+    if "+" in source and not path.exists():
+        return source.strip()
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return next((line for line in lines if line and not line.startswith("#")), "")
