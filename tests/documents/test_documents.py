@@ -4,11 +4,13 @@ by its hash and ledgered; a changed byte in storage is never served."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
+import docx
 import pikepdf
 import pytest
 from django.test import Client
@@ -67,6 +69,16 @@ def decided_case() -> tuple[dict, object, Record]:
     return s, case, decision
 
 
+def assert_pdfa_with_embedded_fonts(pdf: bytes) -> None:
+    """PDF/A-2b in its XMP metadata, and every font on every page embedded (no reader substitutes a face)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert document.open_metadata().pdfa_status == "2B"
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+
+
 def test_the_decision_prints_every_APL_59_element_as_pdfa_with_embedded_fonts(tmp_path: Path) -> None:
     decision = decided_case()[2]
     final = services.final_document(decision)
@@ -87,12 +99,7 @@ def test_the_decision_prints_every_APL_59_element_as_pdfa_with_embedded_fonts(tm
     decided = values.chinese_date(date.fromisoformat(content["decided_on"]))
     assert decided in text  # the date, as paper writes it
     assert "行政处罚决定书" in text and "草稿" not in text and "第1页共1页" in text
-    with pikepdf.open(tmp_path / "doc.pdf") as document:
-        assert document.open_metadata().pdfa_status == "2B"
-        for page in document.pages:
-            for font in page.Resources.Font.values():
-                descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
-                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+    assert_pdfa_with_embedded_fonts(pdf)
     assert page_images(pdf, "penalty_decision")
 
 
@@ -117,8 +124,12 @@ def test_every_document_kind_prints_its_fields(kind: str, tmp_path: Path) -> Non
     draft = _drafted(s, case, kind, walk.INVESTIGATED)
     assert isinstance(draft, Record)
     pdf = rendering.render_pdf(draft, draft=False)  # the final layout: no watermark's 草稿 among the words
+    assert_pdfa_with_embedded_fonts(pdf)
     text = squeezed(blocks_text(pdf, tmp_path))
     assert squeezed(draft.kind_name) in text and case.organisation.name in text and case.number in text
+    word = docx.Document(io.BytesIO(rendering.render_docx(draft)))  # the DOCX holds the same fields
+    cells = {c.text for t in word.tables for row in t.rows for c in row.cells}
+    assert all(f.label in cells for f in rendering.document_of(draft).fields), kind
     if rendering.chosen_template(draft) == rendering.GENERIC:
         html = squeezed(re.sub(r"<[^>]+>", "", rendering.render_html(draft, draft=False)))
         for printed in rendering.document_of(draft).fields:
@@ -195,10 +206,6 @@ def test_the_service_receipt_and_the_property_list_print_as_forms(tmp_path: Path
 
 
 def test_the_docx_opens_and_holds_the_same_text() -> None:
-    import io
-
-    import docx
-
     s, case = walk.opened("inner-mongolia-2025", "penalty")
     draft = _drafted(s, case, "investigation_final_report", walk.INVESTIGATED)
     assert isinstance(draft, Record)
@@ -215,8 +222,6 @@ def test_the_docx_opens_and_holds_the_same_text() -> None:
 
 
 def test_the_case_prints_its_documents_as_one_pdf_in_table_of_contents_order(tmp_path: Path) -> None:
-    import io
-
     from lawtrace.cases.case_file import table_of_contents
 
     s, case, _ = decided_case()
