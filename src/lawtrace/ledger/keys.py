@@ -23,6 +23,7 @@ import os
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -166,7 +167,7 @@ def published_key_file(origin: str) -> str:
 # Entry authentication codes: the tail of a log (entries not yet inside a signed checkpoint) cannot be forged by
 # someone who has the database but not the key folder.
 
-_mac_cache: dict[tuple[Path, str], tuple[bytes, bytes]] = {}
+_mac_cache: dict[tuple[Any, str, str], tuple[bytes, bytes]] = {}
 
 
 def _mac_key_id(secret: bytes) -> bytes:
@@ -175,7 +176,8 @@ def _mac_key_id(secret: bytes) -> bytes:
 
 def active_mac_key(origin: str) -> tuple[bytes, bytes]:
     """(key id, secret) of the log's entry authentication key, created on first use; cached per process."""
-    cache_key = (key_root(), origin)
+    # What key_root() depends on, without building a Path: this runs on every append.
+    cache_key = (getattr(settings, "LAWTRACE_KEY_DIR", None), str(settings.VAR_DIR), origin)
     cached = _mac_cache.get(cache_key)
     if cached is not None:
         return cached
