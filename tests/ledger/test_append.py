@@ -121,3 +121,31 @@ def test_ledger_time_is_monotonic_even_when_the_clock_steps_back() -> None:
         late = append(action=LedgerAction.ORG_SAVED, actor=None, organisation=county, payload={})
     assert late.time > datetime(2030, 1, 1, tzinfo=UTC)
     assert verify_log(log_for(county)).ok
+
+
+def test_a_remembered_tail_that_is_no_longer_the_head_is_never_used() -> None:
+    """append remembers the tail it wrote; a rolled-back append or another server's append makes the memory stale,
+    and the next append must follow the database's head, not the memory (gap-free, chained, verifiable)."""
+    from django.db import connection
+
+    from lawtrace.ledger import services as ledger_services
+
+    county = make_org(OrgKind.COUNTY)
+    log = log_for(county)
+    with transaction.atomic():
+        append(action=LedgerAction.ORG_SAVED, actor=None, organisation=county, payload={"n": 1})
+    with pytest.raises(RuntimeError), transaction.atomic():  # remembered, then rolled back
+        append(action=LedgerAction.ORG_SAVED, actor=None, organisation=county, payload={"n": "rolled back"})
+        raise RuntimeError("crash after the append")
+    with transaction.atomic():
+        after_rollback = append(action=LedgerAction.ORG_SAVED, actor=None, organisation=county, payload={"n": 2})
+    key = (connection.alias, str(connection.settings_dict.get("NAME")), county.pk)
+    log_id, origin, size, _, last_time = ledger_services._tails[key]
+    ledger_services._tails[key] = (log_id, origin, size - 1, b"\x07" * 32, last_time)  # as if another server wrote
+    with transaction.atomic():
+        after_other = append(action=LedgerAction.ORG_SAVED, actor=None, organisation=county, payload={"n": 3})
+    log.refresh_from_db()
+    assert (after_rollback.seq, after_other.seq, log.size) == (size - 1, size, size + 1)
+    assert [e["payload"].get("n") for e in _entries(county)][-3:] == [1, 2, 3]
+    report = verify_log(log)
+    assert report.ok and report.entries == log.size, report.problem

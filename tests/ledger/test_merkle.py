@@ -244,3 +244,29 @@ def test_compact_range_root_equals_full_root_at_every_size(hashes: list[bytes]) 
         compact.append(h)
         assert len(compact.hashes) == size.bit_count()
         assert compact.root() == root_from_leaf_hashes(hashes[:size])
+
+
+@given(leaf_lists, st.data())
+def test_compact_range_extend_equals_appending_one_by_one(hashes: list[bytes], data: st.DataObject) -> None:
+    """Extending in arbitrary pieces gives the same border (and so the same root) as appending each leaf."""
+    one_by_one, extended = CompactRange(), CompactRange()
+    for h in hashes:
+        one_by_one.append(h)
+    done = 0
+    while done < len(hashes):
+        step = data.draw(st.integers(min_value=1, max_value=len(hashes) - done))
+        extended.extend(hashes[done : done + step])
+        done += step
+        assert extended.root() == root_from_leaf_hashes(hashes[:done])
+    assert (extended.size, extended.hashes) == (one_by_one.size, one_by_one.hashes)
+
+
+def test_compact_range_extend_at_scale_and_refuses_short_hashes() -> None:
+    hashes = [hashlib.sha256(i.to_bytes(4, "big")).digest() for i in range(5000)]
+    compact = CompactRange()
+    compact.extend(hashes[:1234])
+    compact.extend(hashes[1234:4097])
+    compact.extend(hashes[4097:])
+    assert compact.root() == root_from_leaf_hashes(hashes)
+    with pytest.raises(ValueError, match="leaf hash 1"):
+        compact.extend([hashes[0], b"short"])

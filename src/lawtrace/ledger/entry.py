@@ -58,7 +58,8 @@ def format_time(moment: datetime) -> str:
     """RFC 3339, UTC, microseconds, ``Z``."""
     if moment.tzinfo is None:
         raise EntryFormatError("台账时间必须带时区")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = moment.astimezone(UTC)
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}Z"  # noqa: E501 — strftime's format, 3× faster
 
 
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
@@ -107,7 +108,47 @@ def canonical_bytes(fields: EntryFields) -> bytes:
     for digest in fields.evidence:
         if len(digest) != 64 or digest != digest.lower() or any(c not in "0123456789abcdef" for c in digest):
             raise EntryFormatError("证据哈希必须是64位小写十六进制 SHA-256")
-    return rfc8785.dumps(obj)
+    return canonical_json(obj)
+
+
+# The standard library's C encoder, set to RFC 8785's output for the values the format allows (null, booleans,
+# integers within ±(2^53−1), strings, lists, string-keyed objects): no whitespace, UTF-8 rather than \u escapes,
+# only ``"``, ``\`` and the controls escaped — ``\b \f \n \r \t`` short, the others as lowercase
+# ``\u00xx`` —, and integers in plain decimal, which is what ECMAScript prints for a safe integer. Keys are sorted by
+# code point, which is RFC 8785's order (by UTF-16 code unit) unless a text holds a character outside the BMP; then the
+# keys are put in UTF-16 order first. ``tests/ledger/test_canonical.py`` proves the bytes equal to the ``rfc8785``
+# package's over generated entries; ``verify --deep`` still re-canonicalises with the package itself.
+_SORTED = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False, check_circular=False
+)
+_IN_ORDER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
+_BMP_END = "\uffff"
+
+
+def _utf16_key(item: tuple[str, Any]) -> bytes:
+    return item[0].encode("utf-16-be", "surrogatepass")
+
+
+def _utf16_sorted(value: Any) -> Any:
+    """The value with every object's keys in RFC 8785 order (by UTF-16 code units), for an encoder that keeps order."""
+    if isinstance(value, Mapping):
+        return {k: _utf16_sorted(v) for k, v in sorted(value.items(), key=_utf16_key)}
+    if isinstance(value, list | tuple):
+        return [_utf16_sorted(v) for v in value]
+    return value
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 canonical bytes of a value the format allows (``check_json_value``), several times faster than the
+    pure-Python ``rfc8785`` package: an append is the hottest write in the system. Anything outside the fast
+    encoder's reach (a lone surrogate in a string) goes to the package, which decides as before."""
+    try:
+        text = _SORTED.encode(value)
+        if text and max(text) > _BMP_END:  # code point order and UTF-16 order may differ: sort by UTF-16
+            text = _IN_ORDER.encode(_utf16_sorted(value))
+        return text.encode("utf-8")
+    except (UnicodeEncodeError, TypeError, ValueError):
+        return rfc8785.dumps(value)
 
 
 def decode(data: bytes) -> dict[str, Any]:

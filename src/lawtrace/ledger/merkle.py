@@ -126,6 +126,36 @@ class CompactRange:
         hashes.append(h)
         self._size += 1
 
+    def extend(self, leaf_hashes: Sequence[bytes]) -> None:
+        """Append many leaves at once; the same border as calling `append` for each, with fewer Python steps.
+
+        The leaves are cut into the largest perfect subtrees that start at an aligned position (the lowest set bit of
+        the current size bounds each one), each is hashed level by level in C-speed list passes, and its root is
+        merged into the border as `append` merges a single leaf one level higher. A verifier streaming millions of
+        entries spends one node hash per leaf either way; this spends almost nothing else.
+        """
+        if set(map(len, leaf_hashes)) - {HASH_SIZE}:
+            i = next(i for i, h in enumerate(leaf_hashes) if len(h) != HASH_SIZE)
+            raise ValueError(f"leaf hash {i} is {len(leaf_hashes[i])} bytes, expected {HASH_SIZE}")
+        sha, prefix, hashes = _sha256, NODE_PREFIX, self._hashes
+        done, total = 0, len(leaf_hashes)
+        while done < total:
+            left = total - done
+            block = 1 << (left.bit_length() - 1)  # the largest power of two that fits in what is left …
+            if self._size:
+                block = min(block, self._size & -self._size)  # … and keeps the subtree aligned
+            level = list(leaf_hashes[done : done + block])
+            while len(level) > 1:
+                pairs = iter(level)
+                level = [sha(prefix + a + b).digest() for a, b in zip(pairs, pairs, strict=True)]
+            h, size = level[0], self._size // block
+            while size & 1:
+                h = sha(prefix + hashes.pop() + h).digest()
+                size >>= 1
+            hashes.append(h)
+            self._size += block
+            done += block
+
     def root(self) -> bytes:
         if not self._hashes:
             return EMPTY_ROOT

@@ -23,11 +23,16 @@ truncated below a signed size. The log's head pointer must agree with the entrie
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
+import re
+from binascii import b2a_hex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
+from operator import add, eq, ge, getitem, sub
 from typing import Any
 
 import rfc8785
@@ -37,7 +42,6 @@ from django.db import connection
 from lawtrace import clock
 from lawtrace.ledger import keys, merkle, note, trust
 from lawtrace.ledger.entry import ZERO_HASH_HEX, format_time, parse_time
-from lawtrace.ledger.keys import MAC_DOMAIN
 from lawtrace.ledger.models import Log, Verification
 
 BATCH = 20_000
@@ -64,9 +68,10 @@ class Report:
 Row = tuple[int, bytes, bytes, bytes | None, str, int | None, str, Any]
 
 
-def _rows(log_id: int, start: int, with_time: bool) -> Iterator[Row]:
-    """(seq, data, leaf_hash, mac, action, actor_id, case_number, time) in seq order, in batches so memory stays flat
-    for millions of entries. ``time`` only when asked (``deep``): converting it costs as much as hashing the entry."""
+def _batches(log_id: int, start: int, with_time: bool) -> Iterator[list[Row]]:
+    """Lists of (seq, data, leaf_hash, mac, action, actor_id, case_number, time) in seq order, ``BATCH`` rows each, so
+    memory stays flat for millions of entries. One plain cursor, no model instances. ``time`` only when asked
+    (``deep``): converting it costs as much as hashing the entry."""
     time_column = "time" if with_time else "NULL"
     raw_bytes = connection.vendor == "sqlite"
     with connection.cursor() as cursor:
@@ -78,11 +83,13 @@ def _rows(log_id: int, start: int, with_time: bool) -> Iterator[Row]:
                 [log_id, low, BATCH],
             )
             rows = cursor.fetchall()
+            if not rows:
+                return
             if raw_bytes:  # SQLite gives bytes already: no per-row repacking on the hot path
-                yield from rows
+                yield rows
             else:  # PostgreSQL gives memoryview for bytea
-                for seq, data, leaf, mac, action, actor_id, case_number, time in rows:
-                    yield (
+                yield [
+                    (
                         seq,
                         bytes(data),
                         bytes(leaf),
@@ -92,12 +99,14 @@ def _rows(log_id: int, start: int, with_time: bool) -> Iterator[Row]:
                         case_number,
                         time,
                     )
+                    for seq, data, leaf, mac, action, actor_id, case_number, time in rows
+                ]
             if len(rows) < BATCH:
                 return
             low = rows[-1][0] + 1
 
 
-def _stored_leaves(log_id: int, below: int) -> Iterator[tuple[int, bytes]]:
+def _stored_leaves(log_id: int, below: int) -> Iterator[list[tuple[int, bytes]]]:
     with connection.cursor() as cursor:
         low = 0
         while low < below:
@@ -105,8 +114,7 @@ def _stored_leaves(log_id: int, below: int) -> Iterator[tuple[int, bytes]]:
                 "SELECT seq, leaf_hash FROM ledger_entry WHERE log_id = %s AND seq >= %s AND seq < %s ORDER BY seq",
                 [log_id, low, min(below, low + BATCH)],
             )
-            rows = cursor.fetchall()
-            yield from ((s, bytes(h)) for s, h in rows)
+            yield [(s, bytes(h)) for s, h in cursor.fetchall()]
             low += BATCH
 
 
@@ -171,37 +179,44 @@ def verify_log(log: Log, *, since: int = 0, deep: bool = False) -> Report:
         report.notes.append(f"存储中有另一日志（{other}）的检查点：它们属于另一个数据库的日志，不是本日志被篡改")
 
     tree = merkle.CompactRange()
-    prev = ZERO_HASH_HEX
-    for seq, leaf in _stored_leaves(log.id, since):
-        if seq != tree.size:
-            report.fail(tree.size, f"序号 {tree.size} 缺失（条目被删除或重新编号）")
+    prev_leaf = b""
+    for stored in _stored_leaves(log.id, since):
+        expected_seqs = range(tree.size, tree.size + len(stored))
+        bad = next((want for (seq, _), want in zip(stored, expected_seqs, strict=True) if seq != want), None)
+        if bad is not None:
+            report.fail(bad, f"序号 {bad} 缺失（条目被删除或重新编号）")
             return report
-        tree.append(leaf)
-        prev = leaf.hex()
-    last_time = ""
-    for row in _rows(log.id, since, deep):
+        tree.extend([leaf for _, leaf in stored])
+        prev_leaf = stored[-1][1]
+    fast = None if deep else _FastPath(log.origin, keys.EntryMacChecker(mac_secrets))
+    sizes = sorted(s for s in expected_roots if s > tree.size)
+    state = _State(size=tree.size, prev_leaf=prev_leaf)
+    first = tree.size
+    pending: list[bytes] = []  # leaves checked but not yet in the tree (merged at each checkpoint size and at the end)
+    for rows in _batches(log.id, since, deep):
+        i = 0
+        while i < len(rows) and not report.problem:
+            next_size = sizes[0] if sizes else None
+            limit = len(rows) if next_size is None else min(len(rows), i + next_size - state.size)
+            if fast is not None:
+                i = fast.run(rows, i, limit, state, pending)
+            if i < limit:  # the fast path could not vouch for this entry: every check, one by one, with its message
+                if not _slow_entry(report, log, rows[i], state, mac_secrets, signed_size, deep):
+                    break
+                pending.append(rows[i][2])
+                i += 1
+            if state.size == next_size:
+                sizes.pop(0)
+                tree.extend(pending)
+                pending.clear()
+                for label, root in expected_roots[next_size]:
+                    if tree.root() != root:
+                        report.fail(next_size - 1, f"重新计算的根哈希与{label}不符：此前的条目被修改、删除、插入或重排")
         if report.problem:
             break
-        seq, stored_leaf = row[0], row[2]
-        obj_time = _check_entry(report, log, row, tree.size, prev, last_time, deep)
-        if obj_time is None:
-            break
-        mac = row[3]
-        if mac:  # the common case inline: one HMAC, no calls
-            secret = mac_secrets.get(mac[:4])
-            good = secret is not None and hmac.compare_digest(
-                hmac.digest(secret, MAC_DOMAIN + stored_leaf, "sha256"), mac[4:]
-            )
-        else:
-            good = seq < signed_size
-        if not good and not _check_mac(report, seq, stored_leaf, mac, mac_secrets, required=seq >= signed_size):
-            break
-        tree.append(stored_leaf)
-        prev, last_time = stored_leaf.hex(), obj_time
-        report.entries += 1
-        for label, root in expected_roots.get(tree.size, []):
-            if tree.root() != root:
-                report.fail(seq, f"重新计算的根哈希与{label}不符：此前的条目被修改、删除、插入或重排")
+    tree.extend(pending)
+    report.entries = state.size - first
+    prev = state.prev_leaf.hex() if state.size else ZERO_HASH_HEX
     if not report.problem:
         for size, labels in sorted(expected_roots.items()):
             if size > tree.size:
@@ -210,6 +225,188 @@ def verify_log(log: Log, *, since: int = 0, deep: bool = False) -> Report:
     if not report.problem:
         _check_head(report, log, tree.size, prev)
     return report
+
+
+@dataclass
+class _State:
+    """Where the walk along the log stands: entries checked so far, the last one's leaf hash and time."""
+
+    size: int
+    prev_leaf: bytes
+    last_time: str = ""
+
+
+def _slow_entry(
+    report: Report,
+    log: Log,
+    row: Row,
+    state: _State,
+    mac_secrets: dict[bytes, bytes],
+    signed_size: int,
+    deep: bool,
+) -> bool:
+    """Every check of one entry, one by one, parsing its JSON: the reference the fast path must agree with, and the
+    one that names what is wrong. Advances ``state`` and returns True when the entry is sound."""
+    seq, stored_leaf, mac = row[0], row[2], row[3]
+    prev = state.prev_leaf.hex() if state.size else ZERO_HASH_HEX
+    obj_time = _check_entry(report, log, row, state.size, prev, state.last_time, deep)
+    if obj_time is None:
+        return False
+    if not _check_mac(report, seq, stored_leaf, mac, mac_secrets, required=seq >= signed_size):
+        return False
+    state.size, state.prev_leaf, state.last_time = seq + 1, stored_leaf, obj_time
+    return True
+
+
+_TIME_BYTES = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+_TAIL_END = b'","v":1}'  # the entry's last bytes: the time string closed, then "v"
+_TIME_SIZE = 27  # 2026-11-23T08:15:02.123456Z
+
+
+def _json_string(text: str) -> bytes:
+    r"""A string as RFC 8785 writes it (as ``JSON.stringify`` does: only ``"``, ``\`` and controls escaped). Should
+    this ever differ from the package for some character, the fast path finds no match and the slow path decides."""
+    return json.dumps(text, ensure_ascii=False).encode()
+
+
+class _FastPath:
+    """Vouches for runs of sound entries without parsing them, comparing their bytes with what they must be.
+
+    An entry is taken here only when its MAC verifies with a key from the key folder, so its bytes are the canonical
+    bytes ``append`` wrote (RFC 8785: top-level keys sorted — ``action, actor, case, evidence, log, org, payload,
+    prev, seq, time, v`` —, no whitespace, no duplicate keys, every ``"`` inside a string escaped). Of such bytes the
+    checks need:
+
+    - ``prev``, ``seq`` and ``v``: the fixed-shape tail ``,"prev":"<hex>","seq":<n>,"time":"<27 chars>","v":1}``,
+      compared with the bytes the expected previous leaf hash and sequence number make;
+    - ``time``: its format (one regular expression over the batch) and its order;
+    - ``action`` and the actor id: the head ``{"action":"<a>","actor":`` + ``null`` or ``{"id":"<id>","name":"``,
+      compared with the bytes the index columns make;
+    - ``case``: the first ``,"case":`` after the head (it cannot occur inside the actor's name, where its quotes would
+      be escaped), followed by the value the index column makes and ``,"evidence":[``;
+    - ``log``: right after the evidence list (64-hex strings, so its end is the first ``]``) comes
+      ``],"log":"<this log's origin>","org":"``.
+
+    Each check runs over the whole run of rows in C (``map`` over bytes methods), not in a Python loop per entry:
+    that is what brings ``verify`` near the cost of reading and hashing the entries. Anything unexpected — no MAC, a
+    wrong MAC, an entry of an unusual shape, one byte out of place — stops the run at that entry, and
+    ``_slow_entry`` checks it the old way and names what is wrong. So the fast path accepts only a subset of what
+    the slow path accepts, reading the same values from the same bytes (``tests/ledger/test_verify_fast.py``).
+    """
+
+    def __init__(self, origin: str, macs: keys.EntryMacChecker) -> None:
+        self.macs = macs
+        self.log_part = b'],"log":' + _json_string(origin) + b',"org":"'
+        self.heads: dict[tuple[str, int | None], bytes] = {}
+        self.cases: dict[str, bytes] = {}
+
+    def head(self, key: tuple[str, int | None]) -> bytes:
+        """The entry's first bytes, up to its actor's name (or ``null`` without an actor)."""
+        action, actor_id = key
+        head = b'{"action":' + _json_string(action) + b',"actor":'
+        head += b"null" if actor_id is None else b'{"id":' + _json_string(str(actor_id)) + b',"name":"'
+        if len(self.heads) >= _CACHE_LIMIT:
+            self.heads.clear()
+        self.heads[key] = head
+        return head
+
+    def case(self, case_number: str) -> bytes:
+        """The ``case`` value as the index column says, and the start of ``evidence``."""
+        part = (_json_string(case_number) if case_number else b"null") + b',"evidence":['
+        if len(self.cases) >= _CACHE_LIMIT:
+            self.cases.clear()
+        self.cases[case_number] = part
+        return part
+
+    def run(self, rows: list[Row], i: int, limit: int, state: _State, leaves: list[bytes]) -> int:
+        """Check ``rows[i:limit]``; append the leaf hashes of the sound run at its start to ``leaves``, advance
+        ``state`` past it and return the index of the first row it could not vouch for (``limit`` when none)."""
+        chunk = rows[i:limit]
+        if not chunk:
+            return i
+        seqs, datas, leafs, macs, actions, actor_ids, case_numbers, _ = zip(*chunk, strict=True)
+        # Rows the vectorised checks cannot take at all end the run before they start.
+        n = len(chunk)
+        lengths = list(map(len, datas))
+        short = next((k for k, size in enumerate(lengths) if size < _MIN_SIZE), n)
+        no_mac = next((k for k, mac in enumerate(macs) if not mac), n)
+        n = min(short, no_mac)
+        if n < len(chunk):
+            seqs, datas, leafs, macs = seqs[:n], datas[:n], leafs[:n], macs[:n]
+            actions, actor_ids, case_numbers, lengths = actions[:n], actor_ids[:n], case_numbers[:n], lengths[:n]
+        if not n:
+            return i
+        size = state.size
+        checks: list[list[bool]] = [
+            list(map(eq, seqs, range(size, size + n))),
+            list(map(eq, map(_digest, map(_sha256, map(merkle.LEAF_PREFIX.__add__, datas))), leafs)),
+            self._macs_ok(leafs, macs),
+            list(map(bytes.endswith, datas, repeat(_TAIL_END))),
+        ]
+        # The tail: ,"prev":"<hex of the previous leaf>","seq":<seq>,"time":"
+        prev_hexes = list(map(b2a_hex, (state.prev_leaf, *leafs[:-1])))
+        if not size:
+            prev_hexes[0] = _ZERO_HEX
+        mids = list(map(_MID.__mod__, zip(prev_hexes, seqs, strict=True)))
+        time_at = list(map(sub, lengths, repeat(len(_TAIL_END) + _TIME_SIZE)))
+        mid_slices = map(slice, map(sub, time_at, map(len, mids)), time_at)
+        checks.append(list(map(eq, map(getitem, datas, mid_slices), mids)))
+        times: list[bytes] = list(map(getitem, datas, map(slice, time_at, map(add, time_at, repeat(_TIME_SIZE)))))
+        if _TIMES.fullmatch(b"".join(times)):
+            checks.append([True] * n)
+        else:
+            checks.append([bool(_TIME_BYTES.fullmatch(t)) for t in times])
+        checks.append(list(map(ge, times, (state.last_time.encode(), *times[:-1]))))
+        # The head, the case and the log.
+        heads, cases = self.heads, self.cases
+        head_keys = list(zip(actions, actor_ids, strict=True))
+        head_bytes = [heads.get(key) or self.head(key) for key in head_keys]
+        checks.append(list(map(bytes.startswith, datas, head_bytes)))
+        case_at = list(map(bytes.find, datas, repeat(b',"case":'), map(len, head_bytes)))
+        case_parts = [cases.get(c) or self.case(c) for c in map(_or_empty, case_numbers)]
+        checks.append(list(map(ge, case_at, repeat(0))))
+        value_at = list(map(add, case_at, repeat(len(b',"case":'))))
+        checks.append(list(map(bytes.startswith, datas, case_parts, value_at)))
+        evidence_at = map(add, value_at, map(len, case_parts))
+        evidence_end = map(bytes.find, datas, repeat(b"]"), evidence_at)
+        checks.append(list(map(bytes.startswith, datas, repeat(self.log_part), evidence_end)))
+
+        sound = n
+        for check in checks:
+            if not all(check):
+                sound = min(sound, check.index(False))
+        if sound:
+            leaves.extend(leafs[:sound])
+            state.size = size + sound
+            state.prev_leaf = leafs[sound - 1]
+            state.last_time = times[sound - 1].decode("ascii")
+        return i + sound
+
+    def _macs_ok(self, leafs: tuple[bytes, ...], macs: tuple[bytes, ...]) -> list[bool]:
+        """Entry MAC v1 of every row; with one key (the usual case) as C-speed passes over the padded keys."""
+        key_ids: set[bytes] = set(map(getitem, macs, repeat(slice(0, 4))))  # type: ignore[arg-type]
+        pads = self.macs.pads.get(next(iter(key_ids))) if len(key_ids) == 1 else None
+        if pads is None:  # several keys (a rotation inside the batch) or an unknown one: one by one
+            return list(map(self.macs.check, leafs, macs))
+        inner_pad, outer_pad = pads
+        inner = map(_digest, map(_sha256, map(inner_pad.__add__, leafs)))
+        codes = map(_digest, map(_sha256, map(outer_pad.__add__, inner)))
+        stored: Iterator[bytes] = map(getitem, macs, repeat(slice(4, None)))  # type: ignore[arg-type]
+        return list(map(eq, codes, stored))
+
+
+def _or_empty(value: str | None) -> str:
+    return value or ""
+
+
+_HASH_TYPE = type(hashlib.sha256())
+_sha256 = hashlib.sha256
+_digest = _HASH_TYPE.digest
+_MID = b',"prev":"%b","seq":%d,"time":"'
+_TIMES = re.compile(rb"(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)*")
+_MIN_SIZE = 150  # shorter than any v1 entry: the fixed-offset slices stay inside the bytes
+_CACHE_LIMIT = 10_000
+_ZERO_HEX = ZERO_HASH_HEX.encode()
 
 
 def _check_head(report: Report, log: Log, size: int, prev: str) -> None:
