@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lawtrace.cases.facts import CaseFacts, RecordFact
+from lawtrace.cases.record_judges import RECORD_JUDGES
 from lawtrace.rulebook.calendar import WorkingCalendar
 from lawtrace.rulebook.deadlines import Status
 from lawtrace.rulebook.loader import Rulebook
@@ -257,6 +258,10 @@ JUDGES: dict[str, Judge] = {
 BUILT_IN: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     "rights_notice": [(("IMR-9", "WS-11"), investigated)],
 }
+# What the act's own record says — its signatures (WS-16 / IMR-16, APL-55, CEL-24)…: judged in
+# ``cases.record_judges``, joined here by record kind.
+for _kind, _record_judges in RECORD_JUDGES.items():
+    BUILT_IN.setdefault(_kind, []).extend(_record_judges)
 
 
 def _gates_for(kind: str, rulebook: Rulebook, case_type: str, procedure: str) -> list[tuple[str, str, Judge]]:

@@ -1,0 +1,127 @@
+"""Judges of what the act's own record says: who signed it.
+
+``cases.judges`` judges an act by what came before it; these judge the record that performs the act — the same
+pure functions of ``(facts before the act, the act, judging)``, joined to ``judges.BUILT_IN`` by record kind, so the
+signature is refused with the rule's ID (nothing written), the draft shows the same verdicts as warnings, and the
+case page reports each signed record judged as of its signature.
+
+- WS-16 / IMR-16: a 行政执法决定 records the head's signed opinion; a collective discussion is signed by every
+  participant, and no decision rests on one that is not.
+- APL-55 (询问、检查笔录), CEL-24 (财物清单): every officer signs the on-site record, and the person questioned or
+  inspected signs it — or the refusal is noted and a witness (见证人) signs (the rule CEL-18 gives the measure's
+  on-the-spot record, checked in ``record_effects``).
+
+Signature fields hold ``signed``, ``sealed`` or ``refused`` (the refusal noted). A field for several people (执法人员
+签名) holds one answer for all of them when filled on the form, or one answer per person: then every person needs
+one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from lawtrace.cases.facts import CaseFacts, RecordFact
+
+if TYPE_CHECKING:
+    from lawtrace.cases.judges import Judge, Judging
+
+SIGNED = ("signed", "sealed")
+
+
+def _answers(value: object) -> list[str]:
+    """The signature answers a field holds (one, or one per person)."""
+    if isinstance(value, list):
+        return [str(v) for v in value if v not in (None, "")]
+    return [] if value in (None, "") else [str(value)]
+
+
+def _people(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value if v not in (None, "")]
+    return [] if value in (None, "") else [str(value)]
+
+
+def all_signed(value: object, people: int) -> bool:
+    """Every person signed or sealed: one answer standing for all, or an answer for each of ``people``."""
+    given = _answers(value)
+    if not given or any(v not in SIGNED for v in given):
+        return False
+    return len(given) == 1 or len(given) >= people
+
+
+def _text(content: Mapping[str, Any], name: str) -> str:
+    return str(content.get(name) or "").strip()
+
+
+# -- WS-16 / IMR-16: the decision's signatures, and the collective discussion signed by every participant -----------
+
+# The 行政执法决定 the head signs (``records.services.SIGNERS``): the decision records the head's signed opinion.
+DECISION_KINDS = ("penalty_decision", "no_penalty_decision", "coercive_measure_decision", "coercive_measure_extension")
+
+
+def discussion_unsigned(record: RecordFact) -> str | None:
+    """What a collective discussion's signatures lack: every participant signs (全体参与讨论人员签字)."""
+    participants = _people(record.content.get("participants"))
+    unsigned = _people(record.content.get("unsigned_participants"))
+    if unsigned or not all_signed(record.content.get("signatures"), len(participants)):
+        return f"集体讨论记录（{record.number or record.pk}）须由全体参与讨论人员签字"
+    return None
+
+
+def discussion_signed_by_every_participant(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """WS-16 / IMR-16: a collective discussion is recorded and signed by every participant."""
+    return discussion_unsigned(act)
+
+
+def decision_signatures_recorded(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """WS-16 / IMR-16: the decision records the head's signed opinion (its time is the signature's own), names as
+    its signer the head who signs it, and rests on no collective discussion that not every participant signed."""
+    fields = j.rulebook.record_kind(act.kind).fields
+    if "head_opinion" in fields and not _text(act.content, "head_opinion"):
+        return "行政执法决定须记录行政机关负责人的签署意见"
+    for name in ("signed_by", "approved_by"):
+        named = _text(act.content, name)
+        if name in fields and named and act.signed_by is not None and named != str(act.signed_by):
+            return "行政执法决定载明的签发（批准）人应为签署该决定的负责人本人"
+    for discussion in facts.of_kind("collective_discussion"):
+        if (problem := discussion_unsigned(discussion)) is not None:
+            return problem
+    return None
+
+
+# -- APL-55, CEL-24: the on-site records, signed by every officer and by the party or a witness ------------------
+
+# kind → (the person's signature field, who they are, the officers' list field or "" where the kind has none)
+ONSITE_SIGNATURES: dict[str, tuple[str, str, str]] = {
+    "inquiry_transcript": ("subject_signature", "被询问人", "officers"),
+    "onsite_inspection_record": ("party_signature", "当事人", "officers"),
+    "evidence_extraction_form": ("provider_signature", "证据提供人", "officers"),
+    "sampling_record": ("party_signature", "被抽样人", "officers"),
+    "property_list": ("party_signature", "当事人", ""),
+}
+
+
+def onsite_record_signed(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """Every officer named signs the record; the person it concerns signs or seals it, or — refusing — the refusal
+    is noted and a witness (见证人) signs."""
+    signature, who, officers_field = ONSITE_SIGNATURES[act.kind]
+    officers = len(_people(act.content.get(officers_field))) if officers_field else 1
+    if not all_signed(act.content.get("officer_signatures"), officers):
+        return f"{act.name}须由全体执法人员签名"
+    answer = str(act.content.get(signature) or "")
+    if answer in SIGNED:
+        return None
+    if answer != "refused":
+        return f"{act.name}须由{who}签名或盖章；拒绝签名的，应当注明并由见证人签名"
+    if not _text(act.content, "witness") or str(act.content.get("witness_signature") or "") not in SIGNED:
+        return f"{who}拒绝签名的，应当注明，并由见证人签名或盖章（尚无见证人或其签名）"
+    return None
+
+
+RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
+    **{kind: [(("IMR-16", "WS-16"), decision_signatures_recorded)] for kind in DECISION_KINDS},
+    "collective_discussion": [(("IMR-16", "WS-16"), discussion_signed_by_every_participant)],
+    **{kind: [(("APL-55",), onsite_record_signed)] for kind in ONSITE_SIGNATURES if kind != "property_list"},
+    "property_list": [(("CEL-24",), onsite_record_signed)],
+}

@@ -1,0 +1,110 @@
+"""What the act's own record says, judged when it is signed (``cases.record_judges``): refused with the rule's ID,
+nothing written (``walk.attempt`` holds the draft a draft and the ledger unchanged), accepted once it holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from lawtrace import clock
+from lawtrace.cases.models import Case
+from lawtrace.records.models import Record
+from tests.cases import steps, walk
+
+pytestmark = pytest.mark.django_db
+
+IM, WS = "inner-mongolia-2025", "wenshang-2019"
+
+
+@pytest.fixture
+def in_decision() -> tuple[dict[str, Any], Case]:
+    s, case = walk.opened(IM, "penalty")
+    return s, walk.investigate(s, case)
+
+
+# -- WS-16 / IMR-16: the collective discussion signed by every participant ------------------------------------------
+
+
+@pytest.mark.parametrize("rulebook", [IM, WS])
+def test_WS_16_IMR_16_not_met_a_collective_discussion_not_signed_by_every_participant_is_refused(
+    rulebook: str,
+) -> None:
+    s, case = walk.opened(rulebook, "penalty")
+    both = [str(s["head"].pk), str(s["officer"].pk)]
+    moment = walk.REVIEWED + timedelta(hours=2)
+    for unsigned in (
+        {"unsigned_participants": [str(s["officer"].pk)]},
+        {"signatures": ["signed", "refused"]},
+        {"signatures": "refused"},
+    ):
+        refusal = walk.attempt(s, case, "collective_discussion", moment, participants=both, **unsigned)
+        assert refusal is not None and refusal.rule == ("IMR-16" if rulebook == IM else "WS-16")
+        assert "全体参与讨论人员签字" in refusal.message
+    assert walk.attempt(s, case, "collective_discussion", moment, participants=both, signatures=["signed"] * 2) is None
+
+
+def test_IMR_16_not_met_a_decision_resting_on_a_discussion_not_everyone_signed_is_refused(
+    in_decision: tuple[dict[str, Any], Case],
+) -> None:
+    s, case = in_decision
+    walk.notify(s, case)
+    walk.hear(s, case)
+    walk.legal_review(s, case)
+    s["by_hand"] = True
+    both = [str(s["head"].pk), str(s["officer"].pk)]
+    moment = walk.REVIEWED + timedelta(hours=2)
+    draft = steps._drafted(s, case, "collective_discussion", moment, participants=both, signatures=["signed"])
+    assert isinstance(draft, Record)
+    draft.content["unsigned_participants"] = [str(s["officer"].pk)]  # as data written around the services could be
+    with clock.frozen_at(moment + timedelta(minutes=2)):
+        Record.objects.filter(pk=draft.pk).update(
+            content=draft.content, status="signed", signed_by=s["head"], signed_at=clock.now()
+        )
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED)
+    assert refusal is not None and "IMR-16 集体讨论记录" in str(refusal.message)
+    Record.objects.filter(pk=draft.pk).update(content={**draft.content, "unsigned_participants": []})
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED + timedelta(hours=1))
+    assert refusal is None
+
+
+# -- APL-55, CEL-24: the on-site records signed by every officer and by the party, or a witness --------------------
+
+
+@pytest.mark.parametrize("kind", ["inquiry_transcript", "onsite_inspection_record"])
+def test_APL_55_not_met_a_refused_signature_without_a_witness_is_refused_met_with_the_witness(
+    in_decision: tuple[dict[str, Any], Case], kind: str
+) -> None:
+    s, case = in_decision
+    field = "subject_signature" if kind == "inquiry_transcript" else "party_signature"
+    moment = walk.INVESTIGATED + timedelta(hours=3)
+    refusal = walk.attempt(s, case, kind, moment, **{field: "refused"})
+    assert refusal is not None and refusal.rule == "APL-55" and "见证人" in refusal.message
+    refusal = walk.attempt(s, case, kind, moment, **{field: "refused", "witness": "李某（村委会）"})
+    assert refusal is not None and refusal.rule == "APL-55"  # a witness named, but not signed
+    witnessed = {field: "refused", "witness": "李某（村委会）", "witness_signature": "signed"}
+    assert walk.attempt(s, case, kind, moment, **witnessed) is None
+
+
+def test_APL_55_not_met_an_inquiry_record_not_signed_by_every_officer_is_refused(
+    in_decision: tuple[dict[str, Any], Case],
+) -> None:
+    s, case = in_decision
+    two = [str(s["officer"].pk), str(s["officer2"].pk)]
+    moment = walk.INVESTIGATED + timedelta(hours=3)
+    for short in (["signed", "refused"], ["signed", "sealed", "refused"]):
+        refusal = walk.attempt(s, case, "inquiry_transcript", moment, officers=two, officer_signatures=short)
+        assert refusal is not None and refusal.rule == "APL-55" and "全体执法人员签名" in refusal.message
+    assert walk.attempt(s, case, "inquiry_transcript", moment, officers=two, officer_signatures=["signed"] * 2) is None
+
+
+def test_CEL_24_not_met_a_property_list_the_party_refused_needs_a_witness(
+    in_decision: tuple[dict[str, Any], Case],
+) -> None:
+    s, case = in_decision
+    moment = walk.INVESTIGATED + timedelta(hours=3)
+    refusal = walk.attempt(s, case, "property_list", moment, copies=2, party_signature="refused")
+    assert refusal is not None and refusal.rule == "CEL-24" and "见证人" in refusal.message
+    witnessed = {"party_signature": "refused", "witness": "王某", "witness_signature": "signed"}
+    assert walk.attempt(s, case, "property_list", moment, copies=2, **witnessed) is None
