@@ -108,3 +108,31 @@ def test_CEL_24_not_met_a_property_list_the_party_refused_needs_a_witness(
     assert refusal is not None and refusal.rule == "CEL-24" and "见证人" in refusal.message
     witnessed = {"party_signature": "refused", "witness": "王某", "witness_signature": "signed"}
     assert walk.attempt(s, case, "property_list", moment, copies=2, **witnessed) is None
+
+
+# -- WS-17.1 / IMR-17.1: a refused signature is a 留置送达, never direct service -------------------------------------
+
+
+@pytest.mark.parametrize("rulebook", [IM, WS])
+def test_WS_17_1_IMR_17_1_not_met_a_receipt_the_recipient_refused_is_no_direct_service(rulebook: str) -> None:
+    s, case = walk.opened(rulebook, "penalty")
+    case = walk.to_execution(s, case)
+    cited = "IMR-17.1" if rulebook == IM else "WS-17.1"
+    refusal = walk.attempt(s, case, "service_receipt", walk.SERVED, mode="direct", recipient_signature="refused")
+    assert refusal is not None and refusal.rule == cited and "留置送达" in refusal.message
+    two = [str(s["officer"].pk), str(s["officer2"].pk)]  # WS-17.3: a retained service by two officers
+    refusal = walk.attempt(
+        s, case, "service_receipt", walk.SERVED, mode="retained", recipient_signature="signed", servers=two
+    )
+    assert refusal is not None and refusal.rule == cited and "不是留置送达" in refusal.message
+    retained = {
+        "mode": "retained",
+        "recipient_signature": "refused",
+        "refusal_reason": "当事人法定代表人拒绝签收",
+        "witness": "村委会王某",
+        "witness_signature": "signed",
+        "server_signature": ["signed", "signed"],
+        "servers": two,
+    }
+    assert walk.attempt(s, case, "service_receipt", walk.SERVED, **retained) is None
+    assert walk.attempt(s, case, "service_receipt", walk.SERVED, mode="direct", recipient_signature="signed") is None

@@ -1,4 +1,4 @@
-"""Judges of what the act's own record says: who signed it.
+"""Judges of what the act's own record says: who signed it, how it was served.
 
 ``cases.judges`` judges an act by what came before it; these judge the record that performs the act — the same
 pure functions of ``(facts before the act, the act, judging)``, joined to ``judges.BUILT_IN`` by record kind, so the
@@ -10,6 +10,8 @@ case page reports each signed record judged as of its signature.
 - APL-55 (询问、检查笔录), CEL-24 (财物清单): every officer signs the on-site record, and the person questioned or
   inspected signs it — or the refusal is noted and a witness (见证人) signs (the rule CEL-18 gives the measure's
   on-the-spot record, checked in ``record_effects``).
+- WS-17.1 / IMR-17.1: a 送达回证 the recipient refused to sign is no direct service: it is a 留置送达
+  (WS-17.3 / IMR-17.3); one the recipient signed is no 留置送达.
 
 Signature fields hold ``signed``, ``sealed`` or ``refused`` (the refusal noted). A field for several people (执法人员
 签名) holds one answer for all of them when filled on the form, or one answer per person: then every person needs
@@ -119,9 +121,26 @@ def onsite_record_signed(facts: CaseFacts, act: RecordFact, j: Judging) -> str |
     return None
 
 
+# -- WS-17.1 / IMR-17.1: a refused signature is no direct service --------------------------------------------------
+
+
+def refused_receipt_is_retained_service(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """WS-17.1 / IMR-17.1: direct service is signed or sealed by the recipient (or a lawful signatory); a recipient
+    who refused to sign was served by 留置送达 — recorded as such (its refusal reason, witness and recording are
+    WS-17.3 / IMR-17.3's, judged from the receipt as findings: ``record_rules``), and a receipt the recipient signed
+    is no 留置送达."""
+    mode, answer = act.content.get("mode"), str(act.content.get("recipient_signature") or "")
+    if mode in ("direct", "entrusted", "forwarded") and answer == "refused":
+        return "受送达人拒绝签收的，不得记为直接送达，应当以留置送达记录（载明拒收事由、见证人并由见证人签名）"
+    if mode == "retained" and answer in SIGNED:
+        return "受送达人已签收的，不是留置送达：应当按直接送达记录"
+    return None
+
+
 RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     **{kind: [(("IMR-16", "WS-16"), decision_signatures_recorded)] for kind in DECISION_KINDS},
     "collective_discussion": [(("IMR-16", "WS-16"), discussion_signed_by_every_participant)],
     **{kind: [(("APL-55",), onsite_record_signed)] for kind in ONSITE_SIGNATURES if kind != "property_list"},
     "property_list": [(("CEL-24",), onsite_record_signed)],
+    "service_receipt": [(("IMR-17.1", "WS-17.1"), refused_receipt_is_retained_service)],
 }
