@@ -1,4 +1,4 @@
-"""Judges of what the act's own record says: who signed it, how it was served.
+"""Judges of what the act's own record says: who signed it, how it was served, why it was referred.
 
 ``cases.judges`` judges an act by what came before it; these judge the record that performs the act — the same
 pure functions of ``(facts before the act, the act, judging)``, joined to ``judges.BUILT_IN`` by record kind, so the
@@ -12,6 +12,7 @@ case page reports each signed record judged as of its signature.
   on-the-spot record, checked in ``record_effects``).
 - WS-17.1 / IMR-17.1: a 送达回证 the recipient refused to sign is no direct service: it is a 留置送达
   (WS-17.3 / IMR-17.3); one the recipient signed is no 留置送达.
+- IMR-25: a referral for obstructed recording rests only on violence or threats.
 
 Signature fields hold ``signed``, ``sealed`` or ``refused`` (the refusal noted). A field for several people (执法人员
 签名) holds one answer for all of them when filled on the form, or one answer per person: then every person needs
@@ -137,10 +138,27 @@ def refused_receipt_is_retained_service(facts: CaseFacts, act: RecordFact, j: Ju
     return None
 
 
+# -- IMR-25: a referral for obstructed recording only on violence or threats ----------------------------------------
+
+REFERRAL_MEANS = {"violence": "暴力", "threat": "威胁"}
+
+
+def obstruction_by_violence_or_threat(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """IMR-25: what is referred to the police (or the judicial organs) is obstruction of the recording by violence
+    or threats; any other hindrance is explained on the recording (IMR-13), not referred under this rule."""
+    if act.content.get("means") in REFERRAL_MEANS:
+        return None
+    return (
+        "以暴力、威胁方法阻碍音像记录的，方依本条移送公安机关或司法机关；"
+        "其他阻挠在重新开始记录时语音说明中止原因（IMR-13）"
+    )
+
+
 RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     **{kind: [(("IMR-16", "WS-16"), decision_signatures_recorded)] for kind in DECISION_KINDS},
     "collective_discussion": [(("IMR-16", "WS-16"), discussion_signed_by_every_participant)],
     **{kind: [(("APL-55",), onsite_record_signed)] for kind in ONSITE_SIGNATURES if kind != "property_list"},
     "property_list": [(("CEL-24",), onsite_record_signed)],
     "service_receipt": [(("IMR-17.1", "WS-17.1"), refused_receipt_is_retained_service)],
+    "obstruction_referral": [(("IMR-25",), obstruction_by_violence_or_threat)],
 }
