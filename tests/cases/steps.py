@@ -113,6 +113,8 @@ def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -
         _signed(s, case, "inquiry_transcript", moment - timedelta(hours=1))  # IMR-9 / WS-11: investigated first
     if kind == "service_receipt" and content.get("mode") == "retained":  # WS-17.3: by two officers
         content = {**content, "servers": [str(s["officer"].pk), str(s["officer2"].pk)]}
+    if kind == "service_receipt":  # PUB-MASK: the party told at service that the decision will be published
+        content = {"publication_notice": True, **content}
     if kind == "service_receipt":  # the receipt names the decision it serves, by its 文号
         decision = case.records.filter(kind="penalty_decision", status="signed").order_by("pk").last()  # type: ignore[attr-defined]
         if decision is not None:

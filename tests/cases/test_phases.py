@@ -169,6 +169,7 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
             "recipient": "赵某某",
             "served_at": clock.now().isoformat(),
             "servers": [o1, o2],
+            "publication_notice": True,
         },
     )
     _record(s, "fine_payment", {"amount_fen": 5000000, "paid_at": clock.now().isoformat(), "channel": "bank"})

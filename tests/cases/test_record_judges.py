@@ -136,3 +136,34 @@ def test_WS_17_1_IMR_17_1_not_met_a_receipt_the_recipient_refused_is_no_direct_s
     }
     assert walk.attempt(s, case, "service_receipt", walk.SERVED, **retained) is None
     assert walk.attempt(s, case, "service_receipt", walk.SERVED, mode="direct", recipient_signature="signed") is None
+
+
+# -- PUB-MASK: the party told at service that the decision will be published ---------------------------------------
+
+
+@pytest.mark.parametrize("rulebook", [IM, WS])
+def test_PUB_MASK_not_met_serving_a_decision_to_be_published_without_telling_the_party_is_refused(
+    rulebook: str,
+) -> None:
+    s, case = walk.opened(rulebook, "penalty")
+    case = walk.to_execution(s, case)
+    refusal = walk.attempt(s, case, "service_receipt", walk.SERVED, mode="direct", publication_notice=False)
+    assert refusal is not None and refusal.rule == "PUB-MASK" and "将依法公示" in refusal.message
+    assert walk.attempt(s, case, "service_receipt", walk.SERVED, mode="direct", publication_notice=True) is None
+    other = {"mode": "direct", "publication_notice": False, "document_number": "测医保告〔2025〕1号"}
+    assert walk.attempt(s, case, "service_receipt", walk.SERVED, **other) is None  # not a decision to be published
+
+
+def test_PUB_MASK_the_notice_at_service_is_needed_only_while_notify_party_at_service_is_true() -> None:
+    from lawtrace.rulebook import loader
+
+    s, case = walk.opened(IM, "penalty")
+    case = walk.to_execution(s, case)
+    rule = loader.at(case.rulebook, case.rulebook_version).rule("PUB-MASK")
+    original = rule.params["notify_party_at_service"]
+    rule.params["notify_party_at_service"] = original.model_copy(update={"value": False})
+    try:
+        untold = {"mode": "direct", "publication_notice": False}
+        assert walk.attempt(s, case, "service_receipt", walk.SERVED, **untold) is None
+    finally:
+        rule.params["notify_party_at_service"] = original

@@ -263,6 +263,7 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
                 "送达时间": _at(day(60)),
                 "送达人": officers,
                 "受送达人或签收人签名或盖章": "已签名",
+                "已告知当事人决定将依法公示": True,
                 "送达人签名": "已签名",
             },
         )

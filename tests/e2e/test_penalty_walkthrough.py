@@ -372,6 +372,7 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
             },
             then={  # the direct service mode's own fields, shown for that mode
                 "受送达人或签收人签名或盖章": "已签名",
+                "已告知当事人决定将依法公示": True,
             },
             name="service",
         )

@@ -335,6 +335,7 @@ def _investigate_and_decide(
         "server_signature": ["signed"],
         "place": "当事人经营场所",
         "authority_seal": "sealed",
+        "publication_notice": True,  # PUB-MASK: told at service that the decision will be published
     }
     if retained:  # refused at the door and left there; the officers wrote down no witness
         del service["recipient_signature"]

@@ -13,6 +13,8 @@ case page reports each signed record judged as of its signature.
 - WS-17.1 / IMR-17.1: a 送达回证 the recipient refused to sign is no direct service: it is a 留置送达
   (WS-17.3 / IMR-17.3); one the recipient signed is no 留置送达.
 - IMR-25: a referral for obstructed recording rests only on violence or threats.
+- PUB-MASK: where the rulebook says so (``notify_party_at_service``), the 送达回证 of a decision that will be published
+  records that the party was told at service.
 
 Signature fields hold ``signed``, ``sealed`` or ``refused`` (the refusal noted). A field for several people (执法人员
 签名) holds one answer for all of them when filled on the form, or one answer per person: then every person needs
@@ -154,11 +156,32 @@ def obstruction_by_violence_or_threat(facts: CaseFacts, act: RecordFact, j: Judg
     )
 
 
+# -- PUB-MASK: the party told at service that the decision will be published ---------------------------------------
+
+# Decisions that are drafted for publication when signed (``disclosure.drafting.TRIGGERS``, penalty decisions).
+PUBLISHED_DECISIONS = ("penalty_decision", "onsite_penalty_decision")
+
+
+def publication_told_at_service(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """PUB-MASK (``notify_party_at_service``): the 送达回证 of a decision that will be published records that the
+    party was told, at service, that it will be published."""
+    if not j.rulebook.param("PUB-MASK", "notify_party_at_service"):
+        return None
+    number = act.number
+    served = [d for d in facts.of_kind(*PUBLISHED_DECISIONS) if number and d.number == number]
+    if not served or act.flag("publication_notice") is True:
+        return None
+    return f"送达{served[0].name}时须告知当事人该决定将依法公示（送达回证未载明已告知）"
+
+
 RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     **{kind: [(("IMR-16", "WS-16"), decision_signatures_recorded)] for kind in DECISION_KINDS},
     "collective_discussion": [(("IMR-16", "WS-16"), discussion_signed_by_every_participant)],
     **{kind: [(("APL-55",), onsite_record_signed)] for kind in ONSITE_SIGNATURES if kind != "property_list"},
     "property_list": [(("CEL-24",), onsite_record_signed)],
-    "service_receipt": [(("IMR-17.1", "WS-17.1"), refused_receipt_is_retained_service)],
+    "service_receipt": [
+        (("IMR-17.1", "WS-17.1"), refused_receipt_is_retained_service),
+        (("PUB-MASK",), publication_told_at_service),
+    ],
     "obstruction_referral": [(("IMR-25",), obstruction_by_violence_or_threat)],
 }

@@ -42,6 +42,7 @@ READ_BY_CODE: dict[tuple[str, str], str] = {
     ("WS-12", "gap_tolerance_seconds"): "evidence/rules.py",
     ("PUB-MASK", "natural_person_name"): "disclosure/rules.py",
     ("PUB-MASK", "withhold_when"): "disclosure/rules.py",
+    ("PUB-MASK", "notify_party_at_service"): "cases/record_judges.py",
 }
 
 # Parameters the rules of issue 14 ("the law at the act") are to read, accepted by the check meanwhile: once the
@@ -50,7 +51,6 @@ PLANNED_READERS: frozenset[tuple[str, str]] = frozenset(
     {
         ("CEL-54", "review_days"),  # CEL-53 / CEL-54: the court only after the review period ran out
         ("CEL-54", "lawsuit_months"),  # … and the lawsuit period
-        ("PUB-MASK", "notify_party_at_service"),  # PUB-MASK: the party told at service that it will be published
     }
 )
 
