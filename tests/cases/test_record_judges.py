@@ -167,3 +167,34 @@ def test_PUB_MASK_the_notice_at_service_is_needed_only_while_notify_party_at_ser
         assert walk.attempt(s, case, "service_receipt", walk.SERVED, **untold) is None
     finally:
         rule.params["notify_party_at_service"] = original
+
+
+# -- APL-59: the decision's stated date against its signature, a warning at signing ---------------------------------
+
+
+@pytest.mark.parametrize(("days_before", "warned"), [(1, False), (5, True)], ids=["within-a-day", "five-days-apart"])
+def test_APL_59_a_decision_dated_apart_from_its_signature_is_signed_with_a_warning(
+    in_decision: tuple[dict[str, Any], Case], days_before: int, warned: bool
+) -> None:
+    from django.test import Client
+
+    from lawtrace.cases import act_checks
+
+    s, case = in_decision
+    walk.notify(s, case)
+    walk.hear(s, case)
+    walk.legal_review(s, case)
+    stated = (walk.DECIDED - timedelta(days=days_before)).date().isoformat()
+    draft = steps._drafted(s, case, "penalty_decision", walk.DECIDED, decided_on=stated)
+    assert isinstance(draft, Record)
+    moment = walk.DECIDED + timedelta(minutes=2)
+    assert ("APL-59" in [w.rule_id for w in act_checks.warnings(draft, now=moment)]) is warned  # shown on the draft
+    client = Client()
+    client.force_login(s["head"])
+    with clock.frozen_at(moment):
+        page = client.post(f"/records/{draft.pk}/sign/", follow=True).content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Record.Status.SIGNED  # a warning, never a refusal
+    assert ("APL-59" in page and "相差" in page) is warned
+    notices = act_checks.notices(draft, now=moment)
+    assert ([n.rule_id for n in notices] == ["APL-59"]) is warned and (notices == []) is not warned

@@ -185,3 +185,33 @@ RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     ],
     "obstruction_referral": [(("IMR-25",), obstruction_by_violence_or_threat)],
 }
+
+
+# -- APL-59: the decision's stated date and its signature (a warning at signing, never a refusal) ------------------
+
+
+def decision_date_agrees_with_signature(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """APL-59: the decision states the date it was made; that date and the day the head signs it (Asia/Shanghai)
+    differ by at most the rulebook's ``decision_date_tolerance_days`` — more is shown to the signer to check (a
+    decision dated the day before it was signed is common; a week apart is most likely a slip)."""
+    stated = act.moment("decided_on") or act.moment("decided_at")
+    if stated is None or act.signed_at is None:
+        return None
+    from django.utils import timezone
+
+    tolerance = int(j.rulebook.param("APL-59", "decision_date_tolerance_days"))
+    signed_on, stated_on = timezone.localtime(act.signed_at).date(), timezone.localtime(stated).date()
+    apart = abs((signed_on - stated_on).days)
+    if apart <= tolerance:
+        return None
+    return (
+        f"决定书载明的作出决定日期（{stated_on:%Y年%m月%d日}）与签发日期（{signed_on:%Y年%m月%d日}）相差{apart}日，"
+        f"超过规则集允许的{tolerance}日，请核对"
+    )
+
+
+# Verdicts shown at signing and on the draft that never refuse the signature: kind → [(rule IDs, judge)].
+NOTICES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
+    kind: [(("APL-59",), decision_date_agrees_with_signature)]
+    for kind in ("penalty_decision", "no_penalty_decision", "onsite_penalty_decision")
+}

@@ -43,6 +43,7 @@ READ_BY_CODE: dict[tuple[str, str], str] = {
     ("PUB-MASK", "natural_person_name"): "disclosure/rules.py",
     ("PUB-MASK", "withhold_when"): "disclosure/rules.py",
     ("PUB-MASK", "notify_party_at_service"): "cases/record_judges.py",
+    ("APL-59", "decision_date_tolerance_days"): "cases/record_judges.py",
 }
 
 # Parameters the rules of issue 14 ("the law at the act") are to read, accepted by the check meanwhile: once the
