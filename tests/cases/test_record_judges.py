@@ -198,3 +198,28 @@ def test_APL_59_a_decision_dated_apart_from_its_signature_is_signed_with_a_warni
     assert ("APL-59" in page and "相差" in page) is warned
     notices = act_checks.notices(draft, now=moment)
     assert ([n.rule_id for n in notices] == ["APL-59"]) is warned and (notices == []) is not warned
+
+
+# -- WS-12: questioning in a case-handling room, a registered room equipped to record ------------------------------
+
+
+def test_WS_12_not_met_questioning_in_a_room_the_organisation_did_not_register_is_refused() -> None:
+    from lawtrace.orgs import services as orgs
+    from lawtrace.orgs.models import RecordingRoom, RoomKind
+    from tests.factories import root_user
+
+    s, case = walk.opened(WS, "penalty")
+    moment = walk.INVESTIGATED
+    in_room = {"place": "汶上县医疗保障局询问室一"}
+    refusal = walk.attempt(s, case, "inquiry_transcript", moment, **in_room)
+    assert refusal is not None and refusal.rule == "WS-12" and "尚未登记" in refusal.message
+    room = RecordingRoom(organisation=s["county"], kind=RoomKind.INTERVIEW, name="询问室一", has_recording=False)
+    orgs.save_room(actor=root_user(), room=room)
+    refusal = walk.attempt(s, case, "inquiry_transcript", moment, **in_room)
+    assert refusal is not None and refusal.rule == "WS-12" and "录音录像" in refusal.message
+    room.has_recording = True
+    orgs.save_room(actor=root_user(), room=room)
+    refusal = walk.attempt(s, case, "inquiry_transcript", moment, place="汶上县医疗保障局询问室二")
+    assert refusal is not None and refusal.rule == "WS-12" and "询问室一" in refusal.message  # names the registered
+    assert walk.attempt(s, case, "inquiry_transcript", moment, **in_room) is None
+    assert walk.attempt(s, case, "inquiry_transcript", moment, place="当事人经营场所") is None  # on the scene
