@@ -162,6 +162,22 @@ def _decision_chain(s: dict, case: object, moment: datetime) -> None:
                 content=content,
             )
             records.sign_record(actor=reviewer, record=draft)
+    confirm_formats(s, case, moment - timedelta(minutes=30))
+
+
+def confirm_formats(s: dict, case: object, moment: datetime) -> None:
+    """WS-3b: the legal reviewer confirms the records' formats before the decision (where the rulebook has it)."""
+    from lawtrace.orgs.models import Role
+    from lawtrace.rulebook import services as rulebook_services
+    from lawtrace.rulebook.loader import at
+    from tests.factories import make_person
+
+    if "WS-3b" not in at(case.rulebook, case.rulebook_version):  # type: ignore[attr-defined]
+        return
+    reviewer = s.get("reviewer") or make_person(s["county"], Role.LEGAL_REVIEWER)
+    s["reviewer"] = reviewer
+    with clock.frozen_at(moment):
+        rulebook_services.confirm(actor=reviewer, rule_id="WS-3b", organisation=case.organisation, case=case)  # type: ignore[attr-defined, arg-type]
 
 
 def _drafted(s: dict, case: object, kind: str, moment: datetime, **given: object) -> object:

@@ -223,3 +223,38 @@ def test_WS_12_not_met_questioning_in_a_room_the_organisation_did_not_register_i
     assert refusal is not None and refusal.rule == "WS-12" and "询问室一" in refusal.message  # names the registered
     assert walk.attempt(s, case, "inquiry_transcript", moment, **in_room) is None
     assert walk.attempt(s, case, "inquiry_transcript", moment, place="当事人经营场所") is None  # on the scene
+
+
+# -- WS-3b: the records' formats confirmed by the legal reviewer before the decision -------------------------------
+
+
+def test_WS_3b_not_met_a_decision_before_the_reviewer_confirmed_the_formats_is_refused_met_once_confirmed() -> None:
+    s, case = walk.opened(WS, "penalty")
+    case = walk.investigate(s, case)
+    walk.notify(s, case)
+    walk.hear(s, case)
+    walk.legal_review(s, case)  # confirms the formats an hour after the review (steps.confirm_formats)
+    walk.signed(s, case, "collective_discussion", walk.REVIEWED + timedelta(hours=3), signatures="signed")
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED)  # a record signed after the confirmation
+    assert refusal is not None and refusal.rule == "WS-3b" and "重新核对确认" in refusal.message
+    steps.confirm_formats(s, case, walk.REVIEWED + timedelta(hours=4))
+    assert walk.attempt(s, case, "penalty_decision", walk.DECIDED + timedelta(hours=1)) is None
+
+
+def test_WS_3b_not_met_never_confirmed_and_an_inner_mongolia_decision_needs_no_wenshang_checklist() -> None:
+    from lawtrace.rulebook.models import Confirmation
+
+    s, case = walk.opened(WS, "penalty")
+    case = walk.investigate(s, case)
+    walk.notify(s, case)
+    walk.hear(s, case)
+    walk.legal_review(s, case)
+    Confirmation.objects.filter(case=case).delete()  # as if never confirmed
+    refusal = walk.attempt(s, case, "penalty_decision", walk.DECIDED)
+    assert refusal is not None and refusal.rule == "WS-3b" and "核对确认" in refusal.message
+    s, case = walk.opened(IM, "penalty")
+    case = walk.investigate(s, case)
+    walk.notify(s, case)
+    walk.hear(s, case)
+    walk.legal_review(s, case)
+    assert walk.attempt(s, case, "penalty_decision", walk.DECIDED) is None

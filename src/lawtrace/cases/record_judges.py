@@ -13,6 +13,8 @@ case page reports each signed record judged as of its signature.
 - WS-17.1 / IMR-17.1: a 送达回证 the recipient refused to sign is no direct service: it is a 留置送达
   (WS-17.3 / IMR-17.3); one the recipient signed is no 留置送达.
 - IMR-25: a referral for obstructed recording rests only on violence or threats.
+- WS-3b: a decision is signed only after the legal reviewer confirmed the records' formats (the rulebook's
+  checklist) since the last record signed before it.
 - PUB-MASK: where the rulebook says so (``notify_party_at_service``), the 送达回证 of a decision that will be published
   records that the party was told at service.
 
@@ -174,8 +176,29 @@ def publication_told_at_service(facts: CaseFacts, act: RecordFact, j: Judging) -
     return f"送达{served[0].name}时须告知当事人该决定将依法公示（送达回证未载明已告知）"
 
 
+# -- WS-3b: the records' formats checked by the legal reviewer before the decision ----------------------------------
+
+
+def formats_confirmed_before_decision(facts: CaseFacts, act: RecordFact, j: Judging) -> str | None:
+    """WS-3b: the written records follow the national and the provincial formats — which no code can judge, so the
+    rulebook's checklist has the legal reviewer confirm it for the case. The decision rests on the records signed
+    before it: it is signed only once that confirmation was made after the last of them (and before the act)."""
+    last = max((r.signed_at for r in facts.records if r.signed_at is not None), default=None)
+    confirmed = [
+        at
+        for rule_id, at in facts.confirmations
+        if rule_id == "WS-3b" and at <= facts.moment and (last is None or at >= last)
+    ]
+    if confirmed:
+        return None
+    if any(rule_id == "WS-3b" and at <= facts.moment for rule_id, at in facts.confirmations):
+        return "确认执法文书格式、内容符合国家和省有关规定后又签署了记录，须由法制审核人员重新核对确认"
+    return "作出决定前，须由法制审核人员核对确认执法文书的格式、内容符合国家和省有关规定"
+
+
 RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     **{kind: [(("IMR-16", "WS-16"), decision_signatures_recorded)] for kind in DECISION_KINDS},
+    **{kind: [(("WS-3b",), formats_confirmed_before_decision)] for kind in ("penalty_decision", "no_penalty_decision")},
     "collective_discussion": [(("IMR-16", "WS-16"), discussion_signed_by_every_participant)],
     **{kind: [(("APL-55",), onsite_record_signed)] for kind in ONSITE_SIGNATURES if kind != "property_list"},
     "property_list": [(("CEL-24",), onsite_record_signed)],
