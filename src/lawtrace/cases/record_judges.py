@@ -183,6 +183,8 @@ def formats_confirmed_before_decision(facts: CaseFacts, act: RecordFact, j: Judg
     """WS-3b: the written records follow the national and the provincial formats — which no code can judge, so the
     rulebook's checklist has the legal reviewer confirm it for the case. The decision rests on the records signed
     before it: it is signed only once that confirmation was made after the last of them (and before the act)."""
+    if act.corrects is not None:
+        return None  # a correction restates a decision whose formats were judged when the original was signed
     last = max((r.signed_at for r in facts.records if r.signed_at is not None), default=None)
     confirmed = [
         at
@@ -198,7 +200,6 @@ def formats_confirmed_before_decision(facts: CaseFacts, act: RecordFact, j: Judg
 
 RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     **{kind: [(("IMR-16", "WS-16"), decision_signatures_recorded)] for kind in DECISION_KINDS},
-    **{kind: [(("WS-3b",), formats_confirmed_before_decision)] for kind in ("penalty_decision", "no_penalty_decision")},
     "collective_discussion": [(("IMR-16", "WS-16"), discussion_signed_by_every_participant)],
     **{kind: [(("APL-55",), onsite_record_signed)] for kind in ONSITE_SIGNATURES if kind != "property_list"},
     "property_list": [(("CEL-24",), onsite_record_signed)],
@@ -208,6 +209,8 @@ RECORD_JUDGES: dict[str, list[tuple[tuple[str, ...], Judge]]] = {
     ],
     "obstruction_referral": [(("IMR-25",), obstruction_by_violence_or_threat)],
 }
+for _kind in ("penalty_decision", "no_penalty_decision"):  # added to the decision's WS-16 / IMR-16 judge, not over it
+    RECORD_JUDGES[_kind].append((("WS-3b",), formats_confirmed_before_decision))
 
 
 # -- APL-59: the decision's stated date and its signature (a warning at signing, never a refusal) ------------------
