@@ -142,7 +142,7 @@ def test_a_stored_record_with_a_year_one_moment_still_opens(s: dict) -> None:
         "subject_role": "party",
         "started_at": (now - timedelta(hours=2)).isoformat(),
         "ended_at": (now - timedelta(hours=1)).isoformat(),
-        "place": "询问室",
+        "place": "当事人经营场所",
         "officers": [str(s["officer"].pk), str(s["officer2"].pk)],
         "certificate_numbers": "1、2",
         "certificates_shown": True,

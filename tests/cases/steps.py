@@ -118,6 +118,8 @@ def prepare(s: dict, case: object, kind: str, content: dict, moment: datetime) -
         _signed(s, case, "inquiry_transcript", moment - timedelta(hours=1))  # IMR-9 / WS-11: investigated first
     if kind == "service_receipt" and content.get("mode") == "retained":  # WS-17.3: by two officers
         content = {**content, "servers": [str(s["officer"].pk), str(s["officer2"].pk)]}
+    if kind == "service_receipt":  # PUB-MASK: the party told at service that the decision will be published
+        content = {"publication_notice": True, **content}
     if kind == "service_receipt":  # the receipt names the decision it serves, by its 文号
         decision = case.records.filter(kind="penalty_decision", status="signed").order_by("pk").last()  # type: ignore[attr-defined]
         if decision is not None:
@@ -165,6 +167,22 @@ def _decision_chain(s: dict, case: object, moment: datetime) -> None:
                 content=content,
             )
             records.sign_record(actor=reviewer, record=draft)
+    confirm_formats(s, case, moment - timedelta(minutes=30))
+
+
+def confirm_formats(s: dict, case: object, moment: datetime) -> None:
+    """WS-3b: the legal reviewer confirms the records' formats before the decision (where the rulebook has it)."""
+    from lawtrace.orgs.models import Role
+    from lawtrace.rulebook import services as rulebook_services
+    from lawtrace.rulebook.loader import at
+    from tests.factories import make_person
+
+    if "WS-3b" not in at(case.rulebook, case.rulebook_version):  # type: ignore[attr-defined]
+        return
+    reviewer = s.get("reviewer") or make_person(s["county"], Role.LEGAL_REVIEWER)
+    s["reviewer"] = reviewer
+    with clock.frozen_at(moment):
+        rulebook_services.confirm(actor=reviewer, rule_id="WS-3b", organisation=case.organisation, case=case)  # type: ignore[attr-defined, arg-type]
 
 
 def _drafted(s: dict, case: object, kind: str, moment: datetime, **given: object) -> object:

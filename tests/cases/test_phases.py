@@ -76,7 +76,7 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
             "subject_role": "party",
             "started_at": "2026-11-20T09:00:00+08:00",
             "ended_at": "2026-11-20T10:00:00+08:00",
-            "place": "询问室",
+            "place": "当事人经营场所",
             "officers": [o1, o2],
             "certificate_numbers": "1、2",
             "certificates_shown": True,
@@ -169,6 +169,7 @@ def test_penalty_case_through_every_phase(s: dict) -> None:
             "recipient": "赵某某",
             "served_at": clock.now().isoformat(),
             "servers": [o1, o2],
+            "publication_notice": True,
         },
     )
     _record(s, "fine_payment", {"amount_fen": 5000000, "paid_at": clock.now().isoformat(), "channel": "bank"})

@@ -15,7 +15,7 @@ from lawtrace.orgs.models import Role
 from lawtrace.records import services as records
 from lawtrace.records.models import Record
 from tests.cases.record_content import filled
-from tests.cases.steps import MONDAY, _drafted, _opened_case, _signed, _signer
+from tests.cases.steps import MONDAY, _drafted, _opened_case, _signed, _signer, confirm_formats
 from tests.factories import make_person
 
 # The timeline: investigation on day 1, the rights notice on day 2 and the party heard on day 3, the legal review
@@ -74,6 +74,7 @@ def legal_review(s: dict, case: Case) -> None:
             actor=reviewer, case=case, kind="legal_review_opinion", occurred_at=REVIEWED, content=content
         )
         records.sign_record(actor=reviewer, record=draft)
+    confirm_formats(s, case, REVIEWED + timedelta(hours=1))  # WS-3b, where the rulebook has it
 
 
 def decide(s: dict, case: Case, **decision: object) -> Record:

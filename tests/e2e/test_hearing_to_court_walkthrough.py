@@ -94,7 +94,7 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
                 "被询问人身份": "当事人",
                 "询问开始时间": _at(day(250) - timedelta(hours=2)),
                 "询问结束时间": _at(day(250) - timedelta(hours=1)),
-                "询问地点": "正蓝旗医疗保障局询问室",
+                "询问地点": "正蓝旗医疗保障局询问室一",
                 "询问人（执法人员）": officers,
                 "执法证件号码": certificates,
                 "已出示执法证件": True,
@@ -265,6 +265,7 @@ def test_hearing_and_collective_discussion_to_decision_then_late_payment_reminde
                 "送达时间": _at(day(210)),
                 "送达人": officers,
                 "受送达人或签收人签名或盖章": "已签名",
+                "已告知当事人决定将依法公示": True,
                 "送达人签名": "已签名",
             },
         )

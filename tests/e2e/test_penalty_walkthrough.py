@@ -219,7 +219,7 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
                 "被询问人身份": "当事人",
                 "询问开始时间": _at(now - timedelta(hours=3)),
                 "询问结束时间": _at(now - timedelta(hours=2)),
-                "询问地点": "正蓝旗医疗保障局询问室",
+                "询问地点": "正蓝旗医疗保障局询问室一",
                 "询问人（执法人员）": officers,
                 "执法证件号码": certificates,
                 "已出示执法证件": True,
@@ -372,6 +372,7 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
             },
             then={  # the direct service mode's own fields, shown for that mode
                 "受送达人或签收人签名或盖章": "已签名",
+                "已告知当事人决定将依法公示": True,
             },
             name="service",
         )

@@ -36,9 +36,10 @@ def _interrupted(s: dict, reason: str) -> None:
         )
 
 
-def _referral(s: dict, moment: datetime) -> None:
+def _referral(s: dict, moment: datetime, means: str = "threat") -> None:
     content = {
         "incident": "当事人员工以推搡、威胁的方法阻碍执法人员录像。",
+        "means": means,
         "referred_to": "police",
         "referred_at": moment.isoformat(),
         "document_number": "测医保移〔2025〕1号",
@@ -79,3 +80,22 @@ def test_IMR_25_an_interruption_report_giving_obstruction_needs_the_referral_too
     assert missing is not None and missing.status is Status.MISSING, missing
     _referral(s, MONDAY + timedelta(hours=3))
     assert _imr_25(s, MONDAY + timedelta(hours=4)).status is Status.MET  # type: ignore[union-attr]
+
+
+def test_IMR_25_not_met_a_referral_on_other_means_than_violence_or_threats_is_refused_met_on_violence(
+    s: dict,
+) -> None:
+    from lawtrace.errors import Refused
+    from lawtrace.ledger.models import Entry
+    from lawtrace.records.models import Record
+
+    _interrupted(s, GapReason.OBSTRUCTION)
+    before = (Record.objects.filter(status="signed").count(), Entry.objects.count())
+    with pytest.raises(Refused) as refusal:
+        _referral(s, MONDAY + timedelta(hours=3), means="other")
+    assert refusal.value.rule == "IMR-25" and "暴力、威胁" in refusal.value.message
+    # the draft stays a draft (made before the signature was refused), nothing signed, no signature entry
+    assert Record.objects.filter(status="signed").count() == before[0]
+    assert Entry.objects.count() == before[1] + 1  # only the draft's own entry
+    _referral(s, MONDAY + timedelta(hours=4), means="violence")
+    assert _imr_25(s, MONDAY + timedelta(hours=5)).status is Status.MET  # type: ignore[union-attr]

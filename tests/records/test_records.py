@@ -21,8 +21,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def s() -> dict:
+    from lawtrace.orgs.models import RecordingRoom, RoomKind
+
     setting = open_case_setting()
     setting["case"] = register(setting)
+    # the room the inquiries below are held in, registered (WS-12 / IMR-4); made directly, outside the ledger counts
+    RecordingRoom.objects.create(organisation=setting["county"], kind=RoomKind.INTERVIEW, name="询问室一")
     return setting
 
 

@@ -43,10 +43,27 @@ def check_signing(record: Record, *, now: datetime, signer_id: int) -> None:
 
 
 def warnings(record: Record, *, now: datetime) -> list[Verdict]:
-    """For a draft: what would refuse its signature now (shown while drafting)."""
+    """For a draft: what would refuse its signature now (shown while drafting), and what its signature would be
+    warned of (``notices``)."""
     if record.status != "draft":
         return []
-    return verdicts(record, now=now)
+    return verdicts(record, now=now) + notices(record, now=now)
+
+
+def notices(record: Record, *, now: datetime, signer_id: int | None = None) -> list[Verdict]:
+    """What signing ``record`` at ``now`` is warned of but never refused for (``record_judges.NOTICES``: APL-59,
+    the decision's stated date against its signature). For a signed record, ``now`` is its signature."""
+    from lawtrace.cases.record_judges import NOTICES
+
+    judging = judging_for(record.case)
+    act = record_fact(record, signed_at=now, signed_by=signer_id)
+    facts = facts_of(record.case, now=now).as_of(now, act)
+    found = []
+    for cited, judge in NOTICES.get(record.kind, []):
+        rule_id = next((r for r in cited if r in judging.rulebook), None)
+        if rule_id is not None and (problem := judge(facts, act, judging)) is not None:
+            found.append(Verdict(rule_id, problem, act))
+    return found
 
 
 def findings(ctx: _Context, facts: CaseFacts) -> list[Finding]:

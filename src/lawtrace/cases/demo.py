@@ -300,6 +300,7 @@ def _investigate_and_decide(
         },
     )
     decided = review_day + timedelta(days=1)
+    _confirm_formats(reviewer, case, _at(review_day, 17))  # WS-3b: before the decision, where the rulebook has it
     decision = _signed(
         o1,
         case,
@@ -335,6 +336,7 @@ def _investigate_and_decide(
         "server_signature": ["signed"],
         "place": "当事人经营场所",
         "authority_seal": "sealed",
+        "publication_notice": True,  # PUB-MASK: told at service that the decision will be published
     }
     if retained:  # refused at the door and left there; the officers wrote down no witness
         del service["recipient_signature"]
@@ -404,6 +406,17 @@ def _application_awaiting_correction(organisation: Organisation, day: date) -> N
         )
 
 
+def _confirm_formats(reviewer: User, case: Case, moment: datetime) -> None:
+    """WS-3b: the legal reviewer confirms that the records follow the national and provincial formats."""
+    from lawtrace.rulebook import services as rulebook_services
+    from lawtrace.rulebook.loader import at
+
+    if "WS-3b" not in at(case.rulebook, case.rulebook_version):
+        return
+    with clock.frozen_at(moment):
+        rulebook_services.confirm(actor=reviewer, rule_id="WS-3b", organisation=case.organisation, case=case)
+
+
 def _close_wenshang_case(case: Case, today: date) -> None:
     """The 汶上 case: approved, investigated, decided, served, executed and closed (a case in the last phase)."""
     from lawtrace.cases import services
@@ -447,6 +460,7 @@ def _close_wenshang_case(case: Case, today: date) -> None:
             "approved_at": _at(last, 14).isoformat(),
         },
     )
+    _confirm_formats(reviewer, case, _at(last, 15, 30))  # WS-3b: the whole file checked again before closing
     with clock.frozen_at(_at(last, 16)):
         services.advance_phase(actor=head, case=case)
 

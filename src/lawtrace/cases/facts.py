@@ -96,6 +96,8 @@ class CaseFacts:
     moment: datetime
     # Every signed record, corrected originals included: what stood at an earlier moment is rebuilt from it.
     history: tuple[RecordFact, ...] = field(default=())
+    # The case's checklist confirmations (rule ID, when confirmed): what a person checked, e.g. WS-3b's formats.
+    confirmations: tuple[tuple[str, datetime], ...] = field(default=())
 
     # -- reading -----------------------------------------------------------------------------------------------------
 
@@ -210,4 +212,5 @@ def facts_of(case: Case, *, now: datetime) -> CaseFacts:
         records=effective(facts),
         history=tuple(r for r in facts if r.signed),
         moment=now,
+        confirmations=tuple((c.rule_id, c.confirmed_at) for c in case.checklist_confirmations.all()),  # type: ignore[attr-defined]
     )

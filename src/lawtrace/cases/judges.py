@@ -22,6 +22,7 @@ from datetime import datetime
 
 from lawtrace.cases.court_window import CourtWindow, court_window
 from lawtrace.cases.facts import CaseFacts, RecordFact
+from lawtrace.cases.record_judges import RECORD_JUDGES
 from lawtrace.rulebook.calendar import SHANGHAI, Due, WorkingCalendar
 from lawtrace.rulebook.deadlines import Status
 from lawtrace.rulebook.loader import Rulebook
@@ -444,6 +445,10 @@ BUILT_IN["inquiry_transcript"] = [  # APL-42 / FUND-29: questioning by two offic
     (("APL-42",), enough_officers_questioning),
     (("FUND-29",), enough_inspectors_questioning),
 ]
+# What the act's own record says — its signatures (WS-16 / IMR-16, APL-55, CEL-24)…: judged in
+# ``cases.record_judges``, joined here by record kind.
+for _kind, _record_judges in RECORD_JUDGES.items():
+    BUILT_IN.setdefault(_kind, []).extend(_record_judges)
 
 
 def _gates_for(kind: str, rulebook: Rulebook, case_type: str, procedure: str) -> list[tuple[str, str, Judge]]:

@@ -142,6 +142,7 @@ def check_before_signing(case: Case, kind: str, content: dict[str, object]) -> N
 
     execution.check_before_signing(case, kind, content)  # APL-66 deferral; APL-73 review stops no enforcement
     _check_answers(case, kind, content)
+    _check_case_handling_room(case, kind, content)  # WS-12: questioning in a registered, recorded room
     if kind == "suspension_decision":
         resuming = bool(content.get("resumed_on"))
         expected = CaseStatus.SUSPENDED if resuming else CaseStatus.ACTIVE
@@ -182,6 +183,36 @@ def _check_answers(case: Case, kind: str, content: dict[str, object]) -> None:
         raise Refused("执法人员应当主动出示执法证件；未出示的，不得作出该执法行为。", rule=rule)
     if kind == "hearing_notice" and content.get("public") is False and not str(content.get("not_public_reason") or ""):
         raise Refused("听证公开举行；不公开的，须载明涉及国家秘密、商业秘密或者个人隐私的理由。", rule="APL-64")
+
+
+# What a questioning record's place says when it was held in a case-handling room rather than on the scene.
+ROOM_WORDS = ("询问室", "讯问室", "办案场所", "办案区")
+
+
+def _check_case_handling_room(case: Case, kind: str, content: dict[str, object]) -> None:
+    """WS-12 (with WS-6 / IMR-4): questioning held in a case-handling room (询问室、执法办案场所) is held in a room
+    the organisation registered — equipped to record it from start to end; the record's place names that room."""
+    if kind != "inquiry_transcript":
+        return
+    place = str(content.get("place") or "")
+    if not any(word in place for word in ROOM_WORDS):
+        return  # questioned on the scene or elsewhere: no room to register
+    from lawtrace.orgs.models import RecordingRoom, RoomKind
+    from lawtrace.rulebook.loader import at
+
+    rulebook = at(case.rulebook, case.rulebook_version)
+    rule = next((r for r in ("WS-12", "IMR-4", "WS-6") if r in rulebook), "")
+    rooms = list(
+        RecordingRoom.objects.filter(organisation=case.organisation, kind__in=[RoomKind.INTERVIEW, RoomKind.OTHER])
+    )
+    named = [r for r in rooms if r.name and r.name in place]
+    if not named:
+        registered = "、".join(r.name for r in rooms) or "尚未登记"
+        raise Refused(
+            f"在执法办案场所询问的，询问地点须载明本机关登记的询问室（本机关登记的询问室：{registered}）。", rule=rule
+        )
+    if not any(r.has_recording for r in named):
+        raise Refused(f"{named[0].name}未配备录音录像，执法办案场所应当全程音像记录。", rule=rule)
 
 
 def _check_officers_present(case: Case, kind: str, content: dict[str, object]) -> None:

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lawtrace import params
+from lawtrace import clock, params
+from lawtrace.cases import act_checks
 from lawtrace.cases.selectors import visible_cases
 from lawtrace.documents.kinds import is_document
 from lawtrace.errors import Refused
@@ -108,11 +109,13 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(Record.objects.filter(case__in=visible_cases(_user(request))), pk=pk)
     try:
-        services.sign_record(actor=_user(request), record=record)
+        signed = services.sign_record(actor=_user(request), record=record)
     except Refused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, "已签署，并记入台账。")
+        for notice in act_checks.notices(signed, now=signed.signed_at or clock.now()):  # APL-59: told, not refused
+            messages.warning(request, f"请核对：{notice}")
     return redirect("record_detail", pk=record.pk)
 
 
