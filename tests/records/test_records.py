@@ -245,10 +245,11 @@ def test_the_decision_is_signed_by_the_head_it_names_not_by_the_handler(s: dict)
         assert "待我签署" in head.get("/").content.decode()
         other_head = make_person(s["county"], Role.BUREAU_HEAD)
         before = Entry.objects.count()
-        with pytest.raises(PermissionRefused):
+        with pytest.raises(PermissionRefused) as by_officer:
             services.sign_record(actor=s["officer"], record=draft)
-        with pytest.raises(Refused, match="应由其本人签署"):
+        with pytest.raises(Refused, match="应由其本人签署") as by_other:
             services.sign_record(actor=other_head, record=draft)
+        assert by_officer.value.rule == by_other.value.rule == "IMR-16"  # the refusal cites the rule that refused
         assert Entry.objects.count() == before and Record.objects.get(pk=draft.pk).status == Record.Status.DRAFT
         officer = Client()
         officer.force_login(s["officer"])
@@ -257,6 +258,15 @@ def test_the_decision_is_signed_by_the_head_it_names_not_by_the_handler(s: dict)
         signed = Record.objects.get(pk=draft.pk)
         assert signed.status == Record.Status.SIGNED and signed.signed_by == s["head"]
         assert "待我签署" not in head.get("/").content.decode()
+
+
+@pytest.mark.parametrize("rulebook", ["inner-mongolia-2025", "wenshang-2019"])
+def test_every_signer_refusal_has_a_rule_of_the_rulebook_to_cite(rulebook: str) -> None:
+    from lawtrace.rulebook.loader import load
+
+    book = load(rulebook)
+    for kind in services.SIGNERS:
+        assert any(rule in book for rule in services.SIGNER_RULES.get(kind, ())), kind
 
 
 def test_person_fields_offer_the_right_people(s: dict) -> None:

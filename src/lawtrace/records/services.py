@@ -107,8 +107,31 @@ SIGNERS = {
     # 《行政强制法》第五十五条: the application to the court is signed by the head (cited under the CEL-54 gate).
     "court_enforcement_application": Action.SIGN_DECISION,
 }
-# The rule a signer refusal cites, where the signature is the rule's own requirement.
-SIGNER_RULES = {"court_enforcement_application": "CEL-54"}
+# The rule a signer refusal cites: the one that makes the signature the head's (the first the case's rulebook has).
+SIGNER_RULES: dict[str, tuple[str, ...]] = {
+    "penalty_decision": ("WS-16", "IMR-16"),
+    "penalty_approval_form": ("WS-16", "IMR-16"),
+    "no_penalty_decision": ("APL-57",),
+    "referral_letter": ("APL-57",),
+    "extension_approval": ("NHSA-EXT",),
+    "suspension_decision": ("NHSA-SUSPEND",),
+    "termination_decision": ("NHSA-SUSPEND",),
+    "closing_report": ("NHSA-CLOSE",),
+    "deferred_payment_approval": ("APL-66",),
+    "evidence_preservation_notice": ("APL-56",),
+    "coercive_measure_decision": ("CEL-18",),
+    "emergency_measure_report": ("CEL-19",),
+    "coercive_measure_extension": ("CEL-25",),
+    "recusal_decision": ("NHSA-5", "APL-43"),
+    "court_enforcement_application": ("CEL-54",),
+}
+
+
+def _signer_rule(case: Case, kind: str) -> str:
+    rulebook = rulebook_at(case.rulebook, case.rulebook_version)
+    return next((rule for rule in SIGNER_RULES.get(kind, ()) if rule in rulebook), "")
+
+
 # Fields where the draft names the head who is to sign; the signature must be that person's.
 SIGNER_FIELDS = ("signed_by", "approved_by")
 
@@ -124,12 +147,15 @@ def _require_signer(actor: User, record: Record) -> None:
         require(actor, action, case.organisation)
     except PermissionRefused:
         raise PermissionRefused(
-            f"{record.kind_name}须由行政机关负责人签署。", rule=SIGNER_RULES.get(record.kind, "")
+            f"{record.kind_name}须由行政机关负责人签署。", rule=_signer_rule(case, record.kind)
         ) from None
     named = next((record.content[f] for f in SIGNER_FIELDS if record.content.get(f)), None)
     if named is not None and str(named) != str(actor.pk):
         person = User.objects.filter(pk=named).first()
-        raise Refused(f"{record.kind_name}载明的签发（批准）人为{person or named}，应由其本人签署。")
+        raise Refused(
+            f"{record.kind_name}载明的签发（批准）人为{person or named}，应由其本人签署。",
+            rule=_signer_rule(case, record.kind),
+        )
 
 
 def may_sign(actor: User, record: Record) -> bool:
