@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from lawtrace import clock
+from lawtrace.cases.models import Case
 from lawtrace.documents import kinds, rendering, services, values
 from lawtrace.documents.models import FinalDocument
 from lawtrace.evidence import store
@@ -26,7 +27,7 @@ from lawtrace.records.models import Record
 from lawtrace.rulebook.loader import load as load_rulebook
 from tests.cases import walk
 from tests.cases.steps import _drafted, _signed
-from tests.factories import make_org, make_person
+from tests.factories import make_org, make_person, open_case_setting, register
 
 pytestmark = pytest.mark.django_db
 OUTPUT = Path("var/test-output/documents")
@@ -60,6 +61,27 @@ def page_images(pdf: bytes, name: str) -> list[Path]:
     source.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(source), str(OUTPUT / name)], check=True)
     return sorted(OUTPUT.glob(f"{name}-*.png"))
+
+
+def not_opened_notice() -> tuple[Case, Record]:
+    """A case the head decided not to open, and the draft of its 不予立案告知书."""
+    from lawtrace.cases import services as cases
+    from lawtrace.records import services as records
+    from tests.cases.record_content import filled
+
+    s = open_case_setting()
+    with clock.frozen_at(walk.MONDAY - timedelta(days=3)):
+        case = register(s, violation_ended_on=date(2025, 10, 1))
+        cases.give_unit_opinion(actor=s["unit_head"], case=case, approve=False, opinion="证据不足")
+    with clock.frozen_at(walk.MONDAY):
+        case = cases.decide_opening(actor=s["head"], case=case, approve=False, opinion="不予立案")
+    told = walk.MONDAY + timedelta(days=1)
+    content = filled(case, "not_opening_notice", s["officer"], told, decided_by=str(s["head"].pk))
+    with clock.frozen_at(told + timedelta(hours=1)):
+        draft = records.add_record(
+            actor=s["officer"], case=case, kind="not_opening_notice", occurred_at=told, content=content
+        )
+    return case, draft
 
 
 def decided_case() -> tuple[dict, object, Record]:
@@ -118,10 +140,13 @@ def test_a_draft_is_watermarked_and_the_signed_record_is_not(tmp_path: Path) -> 
 def test_every_document_kind_prints_its_fields(kind: str, tmp_path: Path) -> None:
     """Each document kind renders from a record of it; what the paper must say is on it — the generic layout
     prints every field, a kind's own layout at least its title and the case."""
-    s, case = walk.opened("inner-mongolia-2025", "penalty")
-    if kind == "legal_review_opinion":  # made by a legal reviewer who does not handle the case (APL-58)
-        s["officer"] = make_person(s["county"], Role.LEGAL_REVIEWER)
-    draft = _drafted(s, case, kind, walk.INVESTIGATED)
+    if kind == "not_opening_notice":  # made only on a case the head decided not to open (WS-10b)
+        case, draft = not_opened_notice()
+    else:
+        s, case = walk.opened("inner-mongolia-2025", "penalty")
+        if kind == "legal_review_opinion":  # made by a legal reviewer who does not handle the case (APL-58)
+            s["officer"] = make_person(s["county"], Role.LEGAL_REVIEWER)
+        draft = _drafted(s, case, kind, walk.INVESTIGATED)
     assert isinstance(draft, Record)
     pdf = rendering.render_pdf(draft, draft=False)  # the final layout: no watermark's 草稿 among the words
     assert_pdfa_with_embedded_fonts(pdf)
