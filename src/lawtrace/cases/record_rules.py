@@ -9,6 +9,7 @@ needed depends on the course of the case, and is left to the gates of the phase 
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from lawtrace.cases.deadline_rules import effective_records
@@ -23,13 +24,21 @@ if TYPE_CHECKING:
 
 def findings(ctx: _Context, skip: set[str]) -> list[Finding]:
     records = effective_records(ctx.case)
+    present = {r.kind for r in records}
     out = []
-    for rule in ctx.rulebook:
-        if rule.id in skip or not _applies(rule, ctx):
-            continue
+    for rule, kinds in _rules_with_records(ctx.rulebook):
+        if not kinds & present or rule.id in skip or not _applies(rule, ctx):
+            continue  # a rule governs no record of this case: nothing to judge (``_judge`` would say None)
         if (finding := _judge(ctx, rule, records)) is not None:
             out.append(finding)
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _rules_with_records(rulebook: Rulebook) -> tuple[tuple[Rule, frozenset[str]], ...]:
+    """The rulebook's rules that speak of records, with the record kinds they speak of — once per rulebook version
+    (a rulebook is compared by identity, and ``loader.at`` keeps one per version)."""
+    return tuple((rule, frozenset(r.kind for r in rule.records)) for rule in rulebook if rule.records)
 
 
 def _applies(rule: Rule, ctx: _Context) -> bool:

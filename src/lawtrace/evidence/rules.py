@@ -9,6 +9,7 @@ with ``requirement: required`` and ``continuous: true`` (WS-12, IMR-13) for the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -162,12 +163,18 @@ def continuous_rules(rulebook: Rulebook) -> list[Rule]:
 
 def act_kinds(rulebook: Rulebook, acts: Iterable[str]) -> dict[str, str]:
     """Record kinds that complete one of these acts (from the rulebook's record requirements) → the act."""
-    wanted, kinds = set(acts), {}
+    return dict(_act_kinds(rulebook, frozenset(acts)))
+
+
+@functools.lru_cache(maxsize=256)
+def _act_kinds(rulebook: Rulebook, wanted: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Once per rulebook version and set of acts (evaluate asks for every case)."""
+    kinds: dict[str, str] = {}
     for rule in rulebook:
         for requirement in rule.records:
             if requirement.act in wanted:
                 kinds[requirement.kind] = requirement.act
-    return kinds
+    return tuple(kinds.items())
 
 
 def covering(records: Iterable[AVRecord], act: str, moment: datetime) -> AVRecord | None:
