@@ -5,7 +5,6 @@ device only inside their subtree. People sign in through the real sign-in page (
 from __future__ import annotations
 
 import json
-import re
 import time
 from datetime import date, timedelta
 
@@ -19,8 +18,9 @@ from lawtrace.errors import PermissionRefused
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs import second_factor
-from lawtrace.orgs.demo import DEMO_PASSWORD, load_people
+from lawtrace.orgs.demo import load_people
 from lawtrace.orgs.models import SignInOutcome, SignInRecord, User
+from tests.orgs.signing_in import csrf_token, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,26 +36,10 @@ def required(settings: pytest.FixtureRequest) -> None:
     settings.LAWTRACE_REQUIRE_OTP = True  # type: ignore[attr-defined]
 
 
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert match, "the page carries a CSRF token"
-    return match.group(1)
-
-
-def _signed_in(username: str) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    token = _csrf(client.get("/accounts/login/").content.decode())
-    response = client.post(
-        "/accounts/login/", {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
-    )
-    assert response.status_code == 302, f"{username} signs in"
-    return client
-
-
 def _post(client: Client, url: str, data: dict[str, object]):  # type: ignore[no-untyped-def]
     page = client.get(url)
     assert page.status_code == 200, page
-    return client.post(url, {**data, "csrfmiddlewaretoken": _csrf(page.content.decode())})
+    return client.post(url, {**data, "csrfmiddlewaretoken": csrf_token(page.content.decode())})
 
 
 def _code(device: TOTPDevice, steps_ahead: int = 0) -> str:
@@ -113,7 +97,7 @@ def test_heads_administrators_supervisors_and_publishers_must_use_a_second_facto
 def test_nobody_must_when_the_deployment_does_not_require_it(demo: dict, settings) -> None:  # type: ignore[no-untyped-def]
     settings.LAWTRACE_REQUIRE_OTP = False
     assert not second_factor.must_use(demo["xlht-head"])
-    client = _signed_in("xlht-head")
+    client = signed_in("xlht-head")
     assert client.get("/").status_code == 200
 
 
@@ -121,7 +105,7 @@ def test_nobody_must_when_the_deployment_does_not_require_it(demo: dict, setting
 
 
 def test_a_head_without_a_device_is_sent_to_enrol_before_any_page(demo: dict, required: None) -> None:
-    client = _signed_in("xlht-head")
+    client = signed_in("xlht-head")
     for url in ("/", "/cases/", "/admin/", "/accounts/password/", "/supervision/"):
         response = client.get(url)
         assert response.status_code == 302, url
@@ -133,7 +117,7 @@ def test_a_head_without_a_device_is_sent_to_enrol_before_any_page(demo: dict, re
 
 def test_enrolment_shows_the_secret_and_a_qr_code_and_confirms_with_a_code(demo: dict, required: None) -> None:
     head = demo["xlht-head"]
-    client = _signed_in("xlht-head")
+    client = signed_in("xlht-head")
     page = client.get("/accounts/otp/enrol/?next=/cases/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -162,7 +146,7 @@ def test_enrolment_shows_the_secret_and_a_qr_code_and_confirms_with_a_code(demo:
 
 
 def test_an_officer_may_enrol_but_is_not_asked_to(demo: dict, required: None) -> None:
-    client = _signed_in("xlht-officer1")
+    client = signed_in("xlht-officer1")
     assert client.get("/").status_code == 200
     page = client.get("/accounts/otp/enrol/")
     assert page.status_code == 200 and "须使用两步验证" not in page.content.decode()
@@ -175,7 +159,7 @@ def test_a_person_with_a_device_gives_the_code_before_any_page(demo: dict) -> No
     """Optional for an officer, but once bound it is asked at every sign-in (even with LAWTRACE_REQUIRE_OTP off)."""
     officer = demo["xlht-officer1"]
     device = _bound(officer)
-    client = _signed_in("xlht-officer1")
+    client = signed_in("xlht-officer1")
     response = client.get("/cases/")
     assert response.status_code == 302 and response["Location"] == "/accounts/otp/?next=%2Fcases%2F"
     assert client.get("/accounts/otp/enrol/").status_code == 302  # no second device while one is bound
@@ -198,16 +182,16 @@ def test_a_person_with_a_device_gives_the_code_before_any_page(demo: dict) -> No
 def test_a_code_is_accepted_once(demo: dict) -> None:
     device = _bound(demo["xlht-officer1"])
     code = _code(device)
-    first = _signed_in("xlht-officer1")
+    first = signed_in("xlht-officer1")
     assert _post(first, "/accounts/otp/", {"code": code}).status_code == 302
-    second = _signed_in("xlht-officer1")
+    second = signed_in("xlht-officer1")
     assert "验证码不正确" in _post(second, "/accounts/otp/", {"code": code}).content.decode()
     assert second.get("/").status_code == 302
 
 
 def test_a_foreign_next_address_is_not_followed(demo: dict) -> None:
     device = _bound(demo["xlht-officer1"])
-    client = _signed_in("xlht-officer1")
+    client = signed_in("xlht-officer1")
     response = _post(client, "/accounts/otp/", {"code": _code(device), "next": "https://evil.example/"})
     assert response["Location"] == "/"
 
@@ -216,7 +200,7 @@ def test_a_foreign_next_address_is_not_followed(demo: dict) -> None:
 def test_a_malformed_code_is_refused_and_counted_as_a_failure(demo: dict, garbage: str) -> None:
     officer = demo["xlht-officer1"]
     device = _bound(officer)
-    client = _signed_in("xlht-officer1")
+    client = signed_in("xlht-officer1")
     response = _post(client, "/accounts/otp/", {"code": garbage})
     assert response.status_code == 200
     assert client.get("/").status_code == 302
@@ -228,7 +212,7 @@ def test_a_malformed_code_is_refused_and_counted_as_a_failure(demo: dict, garbag
 def test_wrong_codes_are_throttled_even_the_right_one_waits(demo: dict) -> None:
     officer = demo["xlht-officer1"]
     device = _bound(officer)
-    client = _signed_in("xlht-officer1")
+    client = signed_in("xlht-officer1")
     _post(client, "/accounts/otp/", {"code": _wrong(device)})
     locked_before = len(_payloads(LedgerAction.LOCKED_OUT))
 
@@ -272,7 +256,7 @@ def test_an_administrator_outside_the_subtree_cannot_reset_a_device(demo: dict) 
         second_factor.reset_devices(actor=demo["ws-admin"], person=head)
     assert Entry.objects.count() == entries
 
-    client = _signed_in("ws-admin")
+    client = signed_in("ws-admin")
     entries = Entry.objects.count()
     assert client.get(f"/admin/orgs/user/{head.pk}/otp-reset/").status_code == 404  # not among those ws-admin sees
     token = client.cookies["csrftoken"].value
@@ -294,13 +278,13 @@ def test_the_superuser_device_is_reset_only_by_a_superuser(demo: dict) -> None:
 def test_the_regions_administrator_resets_a_head_who_then_enrols_again(demo: dict, required: None) -> None:
     head = demo["xlht-head"]
     device = _bound(head)
-    head_client = _signed_in("xlht-head")
+    head_client = signed_in("xlht-head")
     assert _post(head_client, "/accounts/otp/", {"code": _code(device)}).status_code == 302
     assert head_client.get("/").status_code == 200
 
     admin = demo["nmg-admin"]
     TOTPDevice.objects.create(user=admin, name="身份验证器", confirmed=True)
-    admin_client = _signed_in("nmg-admin")
+    admin_client = signed_in("nmg-admin")
     admin_device = TOTPDevice.objects.get(user=admin)
     assert _post(admin_client, "/accounts/otp/", {"code": _code(admin_device)}).status_code == 302
     change = admin_client.get(f"/admin/orgs/user/{head.pk}/change/").content.decode()

@@ -4,7 +4,6 @@ password. Each step is refused and writes nothing — no role row, no password c
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -14,8 +13,9 @@ from django.test import Client
 from lawtrace.ledger.actions import LedgerAction
 from lawtrace.ledger.models import Entry
 from lawtrace.orgs import services
-from lawtrace.orgs.demo import DEMO_PASSWORD, load_people
+from lawtrace.orgs.demo import load_people
 from lawtrace.orgs.models import Certificate, Organisation, Role, RoleAssignment, User
+from tests.orgs.signing_in import csrf_token, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,26 +32,10 @@ def _org(short: str) -> Organisation:
     return Organisation.objects.get(short_name=short)
 
 
-def _csrf(page: str) -> str:
-    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert match, "the page carries a CSRF token"
-    return match.group(1)
-
-
-def _signed_in(username: str) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    token = _csrf(client.get("/accounts/login/").content.decode())
-    response = client.post(
-        "/accounts/login/", {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
-    )
-    assert response.status_code == 302, f"{username} signs in"
-    return client
-
-
 def _post_form(client: Client, url: str, data: dict[str, object]):
     """Open the form (for its CSRF token), then submit it as a browser would."""
     page = client.get(url)
-    token = _csrf(page.content.decode()) if page.status_code == 200 else client.cookies["csrftoken"].value
+    token = csrf_token(page.content.decode()) if page.status_code == 200 else client.cookies["csrftoken"].value
     return client.post(url, {**data, "csrfmiddlewaretoken": token})
 
 
@@ -79,7 +63,7 @@ def _password_of(person: User) -> str:
 def test_county_administrator_cannot_take_over_an_account_outside_their_county(demo: dict, target: str) -> None:
     """Both variants of the issue: ws-admin (汶上) against sysadmin (superuser) and against xlht-head (锡林浩特)."""
     victim = demo["root"] if target == "sysadmin" else demo[target]
-    client = _signed_in("ws-admin")
+    client = signed_in("ws-admin")
     entries, stored_password = Entry.objects.count(), _password_of(victim)
 
     # when: the POSTed id is one the autocomplete never offers
@@ -98,7 +82,7 @@ def test_county_administrator_cannot_take_over_an_account_outside_their_county(d
 
 
 def test_autocomplete_never_offers_an_account_outside_the_subtree(demo: dict) -> None:
-    client = _signed_in("ws-admin")
+    client = signed_in("ws-admin")
     for term in ("sysadmin", "xlht"):
         response = client.get(
             "/admin/autocomplete/",
@@ -125,7 +109,7 @@ def test_one_shared_organisation_does_not_hand_over_the_person(demo: dict) -> No
             valid_to=date(2030, 1, 1),
         ),
     )
-    client = _signed_in("ws-admin")
+    client = signed_in("ws-admin")
     entries, stored_password = Entry.objects.count(), _password_of(head)
 
     assert client.get(f"/admin/orgs/user/{head.pk}/change/").status_code == 200  # visible
@@ -157,7 +141,7 @@ def test_one_shared_organisation_does_not_hand_over_the_person(demo: dict) -> No
 def test_administrator_may_still_revoke_a_role_in_their_own_organisation(demo: dict) -> None:
     head = demo["xlht-head"]
     assignment = services.grant_role(actor=demo["root"], user=head, organisation=_org("汶医保"), role=Role.SUPERVISOR)
-    client = _signed_in("ws-admin")
+    client = signed_in("ws-admin")
     response = _post_form(client, f"/admin/orgs/roleassignment/{assignment.pk}/change/", {})  # is_active unticked
     assert response.status_code == 302
     assert not RoleAssignment.objects.get(pk=assignment.pk).is_active
@@ -171,7 +155,7 @@ def test_administrator_may_still_revoke_a_role_in_their_own_organisation(demo: d
 
 
 def test_a_person_registered_in_the_county_can_be_given_a_role_there(demo: dict) -> None:
-    client = _signed_in("ws-admin")
+    client = signed_in("ws-admin")
     ws = _org("汶医保")
     created = _post_form(
         client,
@@ -195,7 +179,7 @@ def test_a_person_registered_in_the_county_can_be_given_a_role_there(demo: dict)
 
 
 def test_new_person_cannot_be_registered_in_another_organisation(demo: dict) -> None:
-    client = _signed_in("ws-admin")
+    client = signed_in("ws-admin")
     entries = Entry.objects.count()
     response = _post_form(
         client,
@@ -216,7 +200,7 @@ def test_new_person_cannot_be_registered_in_another_organisation(demo: dict) -> 
 
 def test_a_superior_administrator_changes_a_county_person_and_the_county_log_records_it(demo: dict) -> None:
     head, xlht = demo["xlht-head"], _org("锡市医保")
-    client = _signed_in("nmg-admin")
+    client = signed_in("nmg-admin")
     before = Entry.objects.filter(log__organisation=xlht, action=LedgerAction.PASSWORD_SET).count()
     assert _reset_password(client, head).status_code == 302
     assert check_password(ATTACKER_PASSWORD, _password_of(head))
@@ -224,7 +208,7 @@ def test_a_superior_administrator_changes_a_county_person_and_the_county_log_rec
 
 
 def test_only_a_superuser_changes_a_superuser_even_from_the_top_organisation(demo: dict) -> None:
-    client = _signed_in("nmg-admin")
+    client = signed_in("nmg-admin")
     stored_password = _password_of(demo["root"])
     assert _grant(client, demo["root"], _org("内蒙古医保")).status_code == 200
     assert _reset_password(client, demo["root"]).status_code in (403, 404)
