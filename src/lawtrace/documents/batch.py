@@ -11,8 +11,8 @@ from lawtrace.errors import Refused
 from lawtrace.evidence import fixity
 
 
-def case_documents_pdf(case: Case) -> tuple[bytes, int]:
-    """The case's final documents joined in table-of-contents order, and how many; refused when a stored document
+def case_documents_pdf(case: Case) -> bytes:
+    """The case's final documents joined in table-of-contents order; refused when a stored document
     fails its fixity check (a batch never hides a changed file among intact ones)."""
     import pikepdf
 
@@ -36,7 +36,7 @@ def case_documents_pdf(case: Case) -> tuple[bytes, int]:
             raise Refused("本案尚无已签署的文书。")
         out = io.BytesIO()
         joined.save(out)
-        return out.getvalue(), count
+        return out.getvalue()
     finally:
         for source in sources:
             source.close()

@@ -149,10 +149,11 @@ def engine() -> Engine:
     return _engine(str(getattr(settings, "LAWTRACE_DOCUMENT_TEMPLATES", "") or ""))
 
 
-def template_names(record: Record) -> list[str]:
+def template_names(record: Record, suffix: str = ".html") -> list[str]:
     """Nearest first: the case's rulebook, what it includes, the common layout of the kind, the generic one."""
     chain = rulebook_at(record.case.rulebook, record.case.rulebook_version).chain
-    return [*(f"{name}/{record.kind}.html" for name in chain), f"common/{record.kind}.html", GENERIC]
+    kind = record.kind
+    return [*(f"{name}/{kind}{suffix}" for name in chain), f"common/{kind}{suffix}", f"common/generic{suffix}"]
 
 
 def chosen_template(record: Record) -> str:
@@ -183,9 +184,7 @@ def docx_template(record: Record) -> Path:
     """The DOCX layout: like the HTML one, nearest rulebook first, then the common and the generic layout."""
     extra = str(getattr(settings, "LAWTRACE_DOCUMENT_TEMPLATES", "") or "")
     folders = [Path(extra)] if extra else []
-    chain = rulebook_at(record.case.rulebook, record.case.rulebook_version).chain
-    names = [*(f"{name}/{record.kind}.docx" for name in chain), f"common/{record.kind}.docx", "common/generic.docx"]
-    for name in names:
+    for name in template_names(record, ".docx"):
         for folder in [*folders, TEMPLATE_DIR]:
             if (folder / name).is_file():
                 return folder / name

@@ -9,6 +9,7 @@ cannot both store one; rendering is deterministic, so the bytes are those the si
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import secrets
 import threading
@@ -75,14 +76,8 @@ def normalised_code(text: str) -> str:
 def page_count(pdf: bytes) -> int:
     import pikepdf
 
-    with pikepdf.open(_bytes_io(pdf)) as document:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
         return len(document.pages)
-
-
-def _bytes_io(data: bytes):  # type: ignore[no-untyped-def]
-    import io
-
-    return io.BytesIO(data)
 
 
 @transaction.atomic

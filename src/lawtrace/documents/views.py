@@ -39,17 +39,15 @@ def case_documents(request: HttpRequest, pk: int) -> HttpResponse:
     from django.contrib import messages
     from django.shortcuts import redirect
 
-    from lawtrace.cases.models import Case
     from lawtrace.documents.batch import case_documents_pdf
     from lawtrace.errors import Refused
 
     case = get_object_or_404(visible_cases(_user(request)).select_related("organisation"), pk=pk)
     try:
-        data, _count = case_documents_pdf(case)
+        data = case_documents_pdf(case)
     except Refused as refusal:
         messages.error(request, str(refusal))
         return redirect("case_file", pk=case.pk)
-    assert isinstance(case, Case)
     return _pdf(data, f"{case.number}-全部文书.pdf")
 
 
