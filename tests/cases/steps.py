@@ -20,7 +20,7 @@ def _opened_case(rulebook: str, case_type: str, opened_at: datetime = MONDAY) ->
     s = open_case_setting()
     Organisation.objects.filter(pk=s["county"].pk).update(rulebook=rulebook)
     s["county"].refresh_from_db()
-    with clock.frozen_at(opened_at - timedelta(days=3)):
+    with clock.frozen_at(opened_at - timedelta(days=25)):  # before the chains: a decision 12 days, a hearing 20
         case = register(s, case_type=case_type, violation_ended_on=(opened_at - timedelta(days=40)).date())
         services.give_unit_opinion(actor=s["unit_head"], case=case, approve=True, opinion="同意")
     with clock.frozen_at(opened_at):

@@ -57,7 +57,8 @@ def _refused_with(s: dict, rule: str) -> None:
 def s() -> dict:
     setting = open_case_setting()
     setting["reviewer"] = make_person(setting["county"], Role.LEGAL_REVIEWER)
-    case = register(setting)
+    with clock.frozen_at(clock.now() - timedelta(days=25)):  # room for the notice, 20 days before the decision
+        case = register(setting)
     services.give_unit_opinion(actor=setting["unit_head"], case=case, approve=True, opinion="同意")
     setting["case"] = services.decide_opening(actor=setting["head"], case=case, approve=True, opinion="同意立案")
     return setting

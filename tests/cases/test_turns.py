@@ -29,7 +29,7 @@ MONDAY = datetime(2025, 11, 10, 9, 30, tzinfo=SHANGHAI)
 @pytest.fixture
 def s() -> dict:
     setting = open_case_setting()
-    with clock.frozen_at(MONDAY - timedelta(days=1)):
+    with clock.frozen_at(MONDAY - timedelta(days=15)):  # room for the decision chain (12 days)
         case = register(setting, violation_ended_on=(MONDAY - timedelta(days=30)).date())
         services.give_unit_opinion(actor=setting["unit_head"], case=case, approve=True, opinion="同意")
     with clock.frozen_at(MONDAY):

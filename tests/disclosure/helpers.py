@@ -35,8 +35,17 @@ def setting() -> dict[str, Any]:
     return s
 
 
+REGISTERED_BEFORE = timedelta(days=15)  # the decision chain (tests/cases/steps.py) begins 12 days before the decision
+
+
 def natural_case(s: dict[str, Any], *, minor: bool = False, case_type: str = CaseType.PENALTY) -> Case:
-    """A case against a natural person (with ID number, phone, home address) — registered at the clock's time."""
+    """A case against a natural person (with ID number, phone, home address) — registered ``REGISTERED_BEFORE`` the
+    clock's time, so that what the decision rests on can be dated after the registration."""
+    with clock.frozen_at(clock.now() - REGISTERED_BEFORE):
+        return _natural_case(s, minor=minor, case_type=case_type)
+
+
+def _natural_case(s: dict[str, Any], *, minor: bool, case_type: str) -> Case:
     return cases.register_case(
         actor=s["officer"],
         organisation=s["county"],
@@ -61,6 +70,12 @@ def natural_case(s: dict[str, Any], *, minor: bool = False, case_type: str = Cas
 
 
 def company_case(s: dict[str, Any]) -> Case:
+    """A case against a company, registered ``REGISTERED_BEFORE`` the clock's time."""
+    with clock.frozen_at(clock.now() - REGISTERED_BEFORE):
+        return _company_case(s)
+
+
+def _company_case(s: dict[str, Any]) -> Case:
     return cases.register_case(
         actor=s["officer"],
         organisation=s["county"],

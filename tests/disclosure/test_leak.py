@@ -59,7 +59,7 @@ def _demo() -> None:
     complaint = cases.register_complaint(
         actor=o1,
         organisation=xlht,
-        received_at=timezone.now() - timedelta(days=3),
+        received_at=timezone.now() - timedelta(days=15),  # before the decision chain (12 days)
         channel="phone",
         real_name=True,
         complainant_name="刘建军",
@@ -79,19 +79,20 @@ def _demo() -> None:
             {"credit_code": "91350100M000100Y43", "representative": "赵建华", "phone": "04798234567"},
         ),
     ):
-        case = cases.register_case(
-            actor=o1,
-            organisation=xlht,
-            case_type="penalty",
-            source="complaint",
-            complaint=complaint if kind == PartyKind.NATURAL else None,
-            title="涉嫌骗取医保基金",
-            facts="经查。",
-            parties=[cases.PartyInput(kind=kind, name=name, **extra)],
-            handlers=[o1, o2],
-            handler_opinion="建议立案。",
-            violation_ended_on=today - timedelta(days=20),
-        )
+        with clock.frozen_at(timezone.now() - timedelta(days=15)):  # room for the decision chain
+            case = cases.register_case(
+                actor=o1,
+                organisation=xlht,
+                case_type="penalty",
+                source="complaint",
+                complaint=complaint if kind == PartyKind.NATURAL else None,
+                title="涉嫌骗取医保基金",
+                facts="经查。",
+                parties=[cases.PartyInput(kind=kind, name=name, **extra)],
+                handlers=[o1, o2],
+                handler_opinion="建议立案。",
+                violation_ended_on=today - timedelta(days=20),
+            )
         if kind == PartyKind.NATURAL:
             _witnesses(case, o1)
         _decide(case)

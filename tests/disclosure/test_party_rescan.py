@@ -41,7 +41,8 @@ def _rescans_since(before: int) -> int:
 
 
 def test_IMD_8_a_partys_name_corrected_after_publication_takes_the_item_back_to_review(s: dict[str, Any]) -> None:
-    case = natural_case(s)
+    with clock.frozen_at(at(MONDAY, 9)):
+        case = natural_case(s)
     item = _published(s, case, f"{TRUE_NAME}于2026年1月伪造门诊登记12份，骗取医保基金3,600元。")
     assert TRUE_NAME in item.published_version.redacted_text  # the case did not know this spelling
     before = Entry.objects.count()
@@ -58,7 +59,8 @@ def test_IMD_8_a_partys_name_corrected_after_publication_takes_the_item_back_to_
 
 
 def test_IMD_8_a_representative_added_after_publication_is_masked(s: dict[str, Any]) -> None:
-    case = company_case(s)
+    with clock.frozen_at(at(MONDAY, 9)):
+        case = company_case(s)
     item = _published(s, case, "该公司员工孔繁星于2026年1月伪造门诊登记12份，骗取医保基金3,600元。")
     assert "孔繁星" in item.published_version.redacted_text
     before = Entry.objects.count()
@@ -75,7 +77,8 @@ def test_IMD_8_a_representative_added_after_publication_is_masked(s: dict[str, A
 
 
 def test_IMD_8_saving_a_party_unchanged_scans_nothing_again(s: dict[str, Any]) -> None:
-    case = natural_case(s)
+    with clock.frozen_at(at(MONDAY, 9)):
+        case = natural_case(s)
     item = _published(s, case, "当事人于2026年1月伪造门诊登记12份，骗取医保基金3,600元。")
     before = Entry.objects.count()
     case.parties.get().save()

@@ -34,7 +34,20 @@ def _open_case(browser, server: str, output_dir: Path, now: datetime) -> str:  #
     officer = Walk(browser, server, "zlq-officer1", "", output_dir)
     try:
         page = officer.page
-        page.goto(f"{server}/cases/new/")
+        # The matter came in as a complaint months ago: everything the case records happened after it (issue 14).
+        subject = f"{PARTY}（{now:%H%M%S}）"
+        page.goto(f"{server}/complaints/new/")
+        fill(
+            page,
+            {
+                "收到时间": _at(now - timedelta(days=262)),
+                "被投诉举报对象": subject,
+                "投诉举报内容": "反映该院挂床住院，骗取医保基金。",
+            },
+        )
+        page.get_by_role("button", name="登记").click()
+        page.get_by_text("已登记").first.wait_for()
+        page.get_by_role("row", name=subject).get_by_role("link", name="立案").click()
         fill(
             page,
             {
@@ -50,7 +63,6 @@ def _open_case(browser, server: str, output_dir: Path, now: datetime) -> str:  #
                 "住所/地址": "正蓝旗上都镇某路9号",
             },
         )
-        page.get_by_label("案件来源").select_option(label="依职权（监督检查发现）")
         page.get_by_role("button", name="登记并提交审批").click()
         page.get_by_text("已登记案件").wait_for()
         case_url = page.url

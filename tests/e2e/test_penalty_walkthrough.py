@@ -149,6 +149,7 @@ def test_penalty_case_from_complaint_to_closing(server: str, browser, output_dir
         fill(
             page,
             {
+                "收到时间": _at(notice_at - timedelta(hours=2)),  # the matter began before anything done in it
                 "实名投诉举报": True,
                 "投诉举报人": "测试投诉人",
                 "联系方式": "13900000000",

@@ -284,3 +284,48 @@ def test_person_fields_offer_the_right_people(s: dict) -> None:
     page = officer.get(f"/cases/{case.pk}/records/new/service_receipt/").content.decode()
     servers = page[page.index('name="servers"') : page.index("</select>", page.index('name="servers"'))]
     assert s["head"].full_name not in servers and s["officer2"].full_name in servers
+
+
+@pytest.mark.parametrize(("days_before", "accepted"), [(365, False), (2, False), (1, True)])
+def test_nothing_done_in_a_case_is_dated_before_the_matter_came_to_the_bureau(
+    s: dict, days_before: int, accepted: bool
+) -> None:
+    """Issue 14: a record dated before the case's registration (or the complaint, application or lead it came from)
+    is refused with nothing written; a day's grace is left for a record dated by the day."""
+    case = s["case"]
+    occurred = case.created_at - timedelta(days=days_before)
+    content = _inquiry(s, started_at=occurred.isoformat(), ended_at=(occurred + timedelta(hours=1)).isoformat())
+    before = (Entry.objects.count(), Record.objects.count())
+    if accepted:
+        services.add_record(
+            actor=s["officer"], case=case, kind="inquiry_transcript", occurred_at=occurred, content=content
+        )
+        assert Record.objects.count() == before[1] + 1
+        return
+    with pytest.raises(Refused, match="发生时间早于本案来源的登记（立案登记"):
+        services.add_record(
+            actor=s["officer"], case=case, kind="inquiry_transcript", occurred_at=occurred, content=content
+        )
+    assert (Entry.objects.count(), Record.objects.count()) == before
+
+
+def test_a_case_from_a_complaint_began_when_the_complaint_was_received(s: dict) -> None:
+    """The matter began at the earliest of its sources: a complaint received ten days before the case was
+    registered lets the inquiry held in between stand."""
+    from lawtrace.cases.models import Complaint
+
+    case = s["case"]
+    case.complaint = Complaint.objects.create(
+        organisation=case.organisation,
+        number="TS-2026-0001",
+        received_at=case.created_at - timedelta(days=10),
+        channel="phone",
+        subject="康宁大药房",
+        content="反映串换药品。",
+        recorded_by=s["officer"],
+    )
+    case.save(update_fields=["complaint"])
+    assert services.matter_began(case) == (case.complaint.received_at, "收到投诉举报（TS-2026-0001）")
+    occurred = case.created_at - timedelta(days=5)
+    content = _inquiry(s, started_at=occurred.isoformat(), ended_at=(occurred + timedelta(hours=1)).isoformat())
+    services.add_record(actor=s["officer"], case=case, kind="inquiry_transcript", occurred_at=occurred, content=content)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -306,14 +306,32 @@ ORDERED_FIELDS = (
 EARLIEST = datetime(1949, 10, 1, tzinfo=SHANGHAI)
 
 
+def matter_began(case: Case) -> tuple[datetime, str]:
+    """When the matter came to the bureau, and how: the earliest of the case's registration and the complaint,
+    application or lead it came from. Nothing done in the case can have happened before that."""
+    began = [(case.created_at, "立案登记")]
+    if case.complaint is not None:
+        began.append((case.complaint.received_at, f"收到投诉举报（{case.complaint.number}）"))
+    if case.application is not None:
+        began.append((case.application.received_at, f"收到申请（{case.application.number}）"))
+    lead = getattr(case, "lead", None)  # the reverse of Lead.case; absent for a case registered directly
+    if lead is not None:
+        began.append((lead.received_at, f"发现或收到线索（{lead.number}）"))
+    return min(began, key=lambda b: b[0])
+
+
 def _check_dates(case: Case, occurred_at: datetime, content: dict[str, Any]) -> None:
-    """No date a person could not mean (before 1949-10-01), and no end before its start."""
+    """No date a person could not mean (before 1949-10-01), nothing before the matter came to the bureau (a day's
+    grace, for a record dated by the day), and no end before its start."""
     from lawtrace.cases.facts import as_moment
 
     if occurred_at < EARLIEST or any(
         (m := as_moment(v)) is not None and m < EARLIEST for v in content.values() if isinstance(v, str)
     ):
         raise Refused("日期不能早于1949年10月1日，请核对。")
+    began, how = matter_began(case)
+    if timezone.localtime(occurred_at).date() < timezone.localtime(began).date() - timedelta(days=1):
+        raise Refused(f"发生时间早于本案来源的登记（{how}，{timezone.localtime(began):%Y年%m月%d日}），请核对日期。")
     for first, last in ORDERED_FIELDS:
         start, end = as_moment(content.get(first)), as_moment(content.get(last))
         if start is not None and end is not None and end < start:
