@@ -40,11 +40,12 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from lawtrace import clock
-from lawtrace.ledger import keys, merkle, note, trust
+from lawtrace.ledger import keys, merkle, note, trust, verify_helper
 from lawtrace.ledger.entry import ZERO_HASH_HEX, format_time, parse_time
 from lawtrace.ledger.models import Log, Verification
 
 BATCH = 20_000
+PARALLEL_FROM = 200_000  # entries to check; below this a second process costs about what it saves
 
 
 @dataclass
@@ -68,18 +69,20 @@ class Report:
 Row = tuple[int, bytes, bytes, bytes | None, str, int | None, str, Any]
 
 
-def _batches(log_id: int, start: int, with_time: bool) -> Iterator[list[Row]]:
-    """Lists of (seq, data, leaf_hash, mac, action, actor_id, case_number, time) in seq order, ``BATCH`` rows each, so
-    memory stays flat for millions of entries. One plain cursor, no model instances. ``time`` only when asked
-    (``deep``): converting it costs as much as hashing the entry."""
+def _batches(db: Any, log_id: int, start: int, with_time: bool, stop: int | None = None) -> Iterator[list[Row]]:
+    """Lists of (seq, data, leaf_hash, mac, action, actor_id, case_number, time) in seq order from ``start`` (below
+    ``stop``), ``BATCH`` rows each, so memory stays flat for millions of entries. One plain cursor on ``db`` (a
+    database connection), no model instances. ``time`` only when asked (``deep``): converting it costs as much as
+    hashing the entry."""
     time_column = "time" if with_time else "NULL"
-    raw_bytes = connection.vendor == "sqlite"
-    with connection.cursor() as cursor:
+    raw_bytes = db.vendor == "sqlite"
+    below = "" if stop is None else f" AND seq < {int(stop)}"
+    with db.cursor() as cursor:
         low = start
         while True:
             cursor.execute(
-                "SELECT seq, data, leaf_hash, mac, action, actor_id, case_number, "  # noqa: S608 — a constant
-                f"{time_column} FROM ledger_entry WHERE log_id = %s AND seq >= %s ORDER BY seq LIMIT %s",
+                "SELECT seq, data, leaf_hash, mac, action, actor_id, case_number, "  # noqa: S608 — constants
+                f"{time_column} FROM ledger_entry WHERE log_id = %s AND seq >= %s{below} ORDER BY seq LIMIT %s",
                 [log_id, low, BATCH],
             )
             rows = cursor.fetchall()
@@ -168,7 +171,9 @@ def _checkpoint_roots(report: Report, log: Log) -> dict[int, list[tuple[str, byt
     return roots
 
 
-def verify_log(log: Log, *, since: int = 0, deep: bool = False) -> Report:
+def verify_log(log: Log, *, since: int = 0, deep: bool = False, parallel_from: int = PARALLEL_FROM) -> Report:
+    """Check the log; a log with at least ``parallel_from`` entries to check is split in two and its second part
+    checked by a helper process at the same time (`verify_helper`), with the same outcome, first bad entry included."""
     log = Log.objects.select_related("organisation").get(pk=log.pk)  # the head as it is now, not as the caller saw it
     report = Report(origin=log.origin)
     expected_roots = _checkpoint_roots(report, log)
@@ -188,35 +193,35 @@ def verify_log(log: Log, *, since: int = 0, deep: bool = False) -> Report:
             return report
         tree.extend([leaf for _, leaf in stored])
         prev_leaf = stored[-1][1]
-    fast = None if deep else _FastPath(log.origin, keys.EntryMacChecker(mac_secrets))
-    sizes = sorted(s for s in expected_roots if s > tree.size)
-    state = _State(size=tree.size, prev_leaf=prev_leaf)
+    walk = _Walk(
+        report=report,
+        log=log,
+        tree=tree,
+        state=_State(size=tree.size, prev_leaf=prev_leaf),
+        sizes=sorted(s for s in expected_roots if s > tree.size),
+        expected_roots=expected_roots,
+        fast=None if deep else _FastPath(log.origin, keys.EntryMacChecker(mac_secrets)),
+        mac_secrets=mac_secrets,
+        signed_size=signed_size,
+        deep=deep,
+    )
     first = tree.size
-    pending: list[bytes] = []  # leaves checked but not yet in the tree (merged at each checkpoint size and at the end)
-    for rows in _batches(log.id, since, deep):
-        i = 0
-        while i < len(rows) and not report.problem:
-            next_size = sizes[0] if sizes else None
-            limit = len(rows) if next_size is None else min(len(rows), i + next_size - state.size)
-            if fast is not None:
-                i = fast.run(rows, i, limit, state, pending)
-            if i < limit:  # the fast path could not vouch for this entry: every check, one by one, with its message
-                if not _slow_entry(report, log, rows[i], state, mac_secrets, signed_size, deep):
-                    break
-                pending.append(rows[i][2])
-                i += 1
-            if state.size == next_size:
-                sizes.pop(0)
-                tree.extend(pending)
-                pending.clear()
-                for label, root in expected_roots[next_size]:
-                    if tree.root() != root:
-                        report.fail(next_size - 1, f"重新计算的根哈希与{label}不符：此前的条目被修改、删除、插入或重排")
+    helper = None
+    if not deep and log.size - first >= parallel_from and _may_fork():
+        helper = verify_helper.start(log, mid=first + (log.size - first) // 2, sizes=walk.sizes)
+    if helper is None:
+        walk.rows_from(first)
+    else:
+        walk.rows_from(first, stop=helper.begin)
         if report.problem:
-            break
-    tree.extend(pending)
-    report.entries = state.size - first
-    prev = state.prev_leaf.hex() if state.size else ZERO_HASH_HEX
+            helper.abandon()
+        elif (result := helper.result()) is not None:
+            walk.rows_from(walk.join(result))
+        else:  # the helper failed: this part too, here
+            walk.rows_from(walk.state.size)
+    walk.finish()
+    report.entries = walk.state.size - first
+    prev = walk.state.prev_leaf.hex() if walk.state.size else ZERO_HASH_HEX
     if not report.problem:
         for size, labels in sorted(expected_roots.items()):
             if size > tree.size:
@@ -225,6 +230,93 @@ def verify_log(log: Log, *, since: int = 0, deep: bool = False) -> Report:
     if not report.problem:
         _check_head(report, log, tree.size, prev)
     return report
+
+
+def _may_fork() -> bool:
+    """A helper process sees only committed rows of a database it can open itself: not inside a transaction (a test,
+    a caller's atomic block), not an in-memory SQLite database, and only with a second CPU to run on."""
+    import multiprocessing
+    import os
+
+    return (
+        len(os.sched_getaffinity(0)) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not connection.in_atomic_block
+        and not (connection.vendor == "sqlite" and connection.is_in_memory_db())  # type: ignore[attr-defined]
+    )
+
+
+@dataclass
+class _Walk:
+    """One pass along the log in seq order: each entry checked (fast where it can, one by one where it must), its
+    leaf added to the tree, and the tree's root compared with every checkpoint as the pass reaches its size."""
+
+    report: Report
+    log: Log
+    tree: merkle.CompactRange
+    state: _State
+    sizes: list[int]  # checkpoint sizes still ahead
+    expected_roots: dict[int, list[tuple[str, bytes]]]
+    fast: _FastPath | None
+    mac_secrets: dict[bytes, bytes]
+    signed_size: int
+    deep: bool
+    pending: list[bytes] = field(default_factory=list)  # leaves checked, not yet in the tree
+
+    def rows_from(self, start: int, stop: int | None = None) -> None:
+        """Check the entries from ``start`` (below ``stop``), stopping at the first problem."""
+        if self.report.problem:
+            return
+        for rows in _batches(connection, self.log.id, start, self.deep, stop):
+            if not self.rows(rows):
+                return
+
+    def rows(self, rows: list[Row]) -> bool:
+        report, state, i = self.report, self.state, 0
+        while i < len(rows) and not report.problem:
+            next_size = self.sizes[0] if self.sizes else None
+            limit = len(rows) if next_size is None else min(len(rows), i + next_size - state.size)
+            if self.fast is not None:
+                i = self.fast.run(rows, i, limit, state, self.pending)
+            if i < limit:  # the fast path could not vouch for this entry: every check, one by one, with its message
+                if not _slow_entry(report, self.log, rows[i], state, self.mac_secrets, self.signed_size, self.deep):
+                    return False
+                self.pending.append(rows[i][2])
+                i += 1
+            if state.size == next_size:
+                self.sizes.pop(0)
+                self.finish()
+                self.compare(next_size, self.tree.root())
+        return not report.problem
+
+    def compare(self, size: int, root: bytes) -> None:
+        for label, expected in self.expected_roots[size]:
+            if root != expected:
+                self.report.fail(size - 1, f"重新计算的根哈希与{label}不符：此前的条目被修改、删除、插入或重排")
+
+    def join(self, result: verify_helper.Result) -> int:
+        """Take over what the helper vouched for, if it started from where this pass ended (it assumed the entry
+        before its part, which this pass has now checked); return where to go on one by one."""
+        state = self.state
+        if (state.size, state.prev_leaf, state.last_time) != (result.begin, result.prev_leaf, result.prev_time):
+            return state.size
+        self.finish()
+        for size, subtrees in result.at_sizes:  # the checkpoints inside its part, in order
+            tree = merkle.CompactRange.from_state(self.tree.size, self.tree.hashes)
+            for block, root in subtrees:
+                tree.append_subtree(block, root)
+            self.sizes.remove(size)
+            self.compare(size, tree.root())
+            if self.report.problem:
+                return state.size
+        for block, root in result.subtrees:
+            self.tree.append_subtree(block, root)
+        state.size, state.prev_leaf, state.last_time = result.end, result.last_leaf, result.last_time
+        return state.size
+
+    def finish(self) -> None:
+        self.tree.extend(self.pending)
+        self.pending.clear()
 
 
 @dataclass
