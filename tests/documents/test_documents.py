@@ -265,3 +265,25 @@ def test_the_case_prints_its_documents_as_one_pdf_in_table_of_contents_order(tmp
     positions = [text.find(squeezed(name)) for name in expected]
     found = list(zip(expected, positions, strict=True))
     assert all(p >= 0 for p in positions) and positions == sorted(positions), found
+
+
+def test_the_rights_notice_is_a_letter_with_every_APL_44_element_and_the_hearing_days_of_the_rulebook(
+    tmp_path: Path,
+) -> None:
+    """行政处罚事先告知书: addressed to the party; the facts, evidence, reasons, basis and the intended penalty; the
+    right to state and defend (APL-45) and, told, the right to a hearing within APL-64's working days — the number
+    read from the rulebook, not written into the layout."""
+    s, case = walk.opened("inner-mongolia-2025", "penalty")
+    draft = _drafted(s, case, "rights_notice", walk.INVESTIGATED, hearing_right=True)
+    assert isinstance(draft, Record) and rendering.chosen_template(draft) != rendering.GENERIC
+    pdf = rendering.render_pdf(draft, draft=False)
+    text = squeezed(text_of(pdf, tmp_path))
+    party = case.parties.get().name
+    assert text.count(squeezed(party)) >= 1 and f"{party}：" in text  # the addressee
+    for key in ("facts", "evidence", "reasons", "basis", "intended_penalty", "rights"):
+        assert squeezed(str(draft.content[key]))[:30] in text, key
+    assert "第四十四条" in text and "陈述、申辩的权利" in text
+    assert "收到本告知书之日起五个工作日内" in text  # APL-64 request_days = 5, as a letter writes it
+    assert "签收" in text and case.number in text
+    assert_pdfa_with_embedded_fonts(pdf)
+    assert page_images(pdf, "rights_notice")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lawtrace.documents.values import MAX_CAPITAL_FEN, capital_amount, chinese_date
+from lawtrace.documents.values import MAX_CAPITAL_FEN, capital_amount, chinese_date, counted
 
 DIGIT = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
 SMALL = {"拾": 10, "佰": 100, "仟": 1000}
@@ -79,3 +79,11 @@ def test_dates_as_paper_writes_them() -> None:
     from datetime import date
 
     assert chinese_date(date(2026, 3, 1)) == "2026年3月1日"
+
+
+@pytest.mark.parametrize(
+    ("number", "written"),
+    [(1, "一"), (5, "五"), (10, "十"), (15, "十五"), (20, "二十"), (60, "六十"), (105, "一百零五"), (120, "一百二十")],
+)
+def test_a_period_is_written_as_a_letter_writes_it(number: int, written: str) -> None:
+    assert counted(number) == written

@@ -25,7 +25,7 @@ from lawtrace.cases.models import Case
 from lawtrace.documents import values
 from lawtrace.records.forms import display
 from lawtrace.records.models import Record
-from lawtrace.rulebook.loader import RULEBOOK_DIR
+from lawtrace.rulebook.loader import RULEBOOK_DIR, Rulebook
 from lawtrace.rulebook.loader import at as rulebook_at
 from lawtrace.rulebook.schema import FieldSpec, FieldType
 
@@ -63,6 +63,7 @@ class Document:
     code: str = ""  # the verification code of the final document (none on a draft)
     verify_url: str = ""
     qr: str = ""  # the QR code of verify_url, as an SVG data URI
+    periods: dict[str, str] = field(default_factory=dict)  # the rulebook's periods a letter states (``PERIODS``)
 
     def value(self, key: str) -> str:
         printed = self.by_key.get(key)
@@ -77,6 +78,22 @@ def _fields(record: Record) -> dict[str, FieldSpec]:
         if isinstance(mode, str) and mode in modes:
             fields = {**fields, **modes[mode].fields}
     return fields
+
+
+PERIODS = {  # name in a layout → (rule, parameter): what the party is told comes from the rules that judge it
+    "hearing_request_days": ("APL-64", "request_days"),
+    "reminder_days": ("CEL-54", "reminder_days"),
+    "review_days": ("CEL-54", "review_days"),
+    "lawsuit_months": ("CEL-54", "lawsuit_months"),
+}
+
+
+def _periods(rulebook: Rulebook) -> dict[str, str]:
+    found = {}
+    for name, (rule_id, key) in PERIODS.items():
+        if rule_id in rulebook:
+            found[name] = values.counted(int(rulebook.param(rule_id, key)))
+    return found
 
 
 def verify_url(code: str) -> str:
@@ -131,6 +148,7 @@ def document_of(record: Record, *, draft: bool | None = None, code: str = "") ->
         code=code,
         verify_url=verify_url(code) if code else "",
         qr=_qr(verify_url(code)) if code else "",
+        periods=_periods(rulebook),
     )
 
 

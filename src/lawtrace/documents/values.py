@@ -19,6 +19,22 @@ GROUP_UNITS = ("", "万", "亿", "万")  # the fourth group is 万 of 亿: 壹�
 MAX_CAPITAL_FEN = 10**16 - 1  # below 一万万亿 (10^16 fen = 10^14 元): beyond any fine the ledger can hold
 
 
+NUMERALS = "零一二三四五六七八九"
+
+
+def counted(number: int) -> str:
+    """A period's length as a letter writes it: 五, 十, 十五, 六十, 一百二十 (1 ≤ number < 1,000)."""
+    if not 0 < number < 1000:
+        return str(number)
+    hundreds, tens, ones = number // 100, number // 10 % 10, number % 10
+    text = f"{NUMERALS[hundreds]}百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else NUMERALS[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return text + (NUMERALS[ones] if ones else "")
+
+
 def chinese_date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 

@@ -88,7 +88,10 @@ def _run(
     try:
         _INHERITED.extend(connections.all(initialized_only=True))
         own = type(connections[alias])(settings, alias)  # a new connection of the same kind; the inherited one unused
-        result = _check(own, log_id, origin, mid, [s for s in sizes if s > mid])
+        from lawtrace.ledger.verify import without_gc
+
+        with without_gc():
+            result = _check(own, log_id, origin, mid, [s for s in sizes if s > mid])
         pipe.send(result)
     except Exception as e:  # any failure: the parent checks this part itself
         pipe.send(repr(e))
