@@ -14,7 +14,8 @@ Variables (all optional; the defaults run the demo on one machine):
   ``LAWTRACE_CACHE_PREFIX`` (default ``lawtrace``) prefixes its keys, for a Redis shared with other deployments.
 - ``LAWTRACE_DEBUG``, ``LAWTRACE_ALLOWED_HOSTS``, ``LAWTRACE_HOST`` (the deployment's host name, used in ledger
   origins), ``LAWTRACE_CSRF_TRUSTED_ORIGINS``; ``LAWTRACE_PUBLIC_URL`` (the public portal's address, printed in the
-  verification QR code of every final document).
+  verification QR code of every final document); ``LAWTRACE_PADES_DIR`` and ``LAWTRACE_PADES_PASSPHRASE``: PAdES
+  signatures on final documents, from a folder of ``<统一社会信用代码>.p12`` files (``lawtrace.documents.pades``).
 - ``LAWTRACE_REQUIRE_OTP`` (default true): heads, administrators, supervisors, publishers and superusers must sign
   in with a second factor (TOTP authenticator app); ``LAWTRACE_OTP_ISSUER`` names the service in the app.
 - ``LAWTRACE_SECURE_COOKIES=true`` (production, HTTPS): secure cookies, HTTPS redirect and HSTS
@@ -60,6 +61,9 @@ CSRF_TRUSTED_ORIGINS = env.list("LAWTRACE_CSRF_TRUSTED_ORIGINS", default=[])
 LAWTRACE_HOST = env.str("LAWTRACE_HOST", default="lawtrace.local")
 # The public address printed on documents (their verification QR code leads to /gongshi/verify/<code>/).
 LAWTRACE_PUBLIC_URL = env.str("LAWTRACE_PUBLIC_URL", default="http://127.0.0.1:8000")
+# PAdES signatures on final documents (lawtrace.documents.pades): a folder of <统一社会信用代码>.p12, its passphrase.
+LAWTRACE_PADES_DIR = env.str("LAWTRACE_PADES_DIR", default="")
+LAWTRACE_PADES_PASSPHRASE = env.str("LAWTRACE_PADES_PASSPHRASE", default="")
 # The organisation whose ledger takes events that belong to none (its 统一社会信用代码); default: the first root.
 LAWTRACE_HOST_ORGANISATION = env.str("LAWTRACE_HOST_ORGANISATION", default="")
 # Ledger signing keys live outside the database (see lawtrace/ledger/keys.py).

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from django.db import transaction
 
 from lawtrace import clock
-from lawtrace.documents import kinds, rendering
+from lawtrace.documents import kinds, pades, rendering
 from lawtrace.documents.models import FinalDocument
 from lawtrace.errors import Refused
 from lawtrace.evidence import store
@@ -94,6 +94,9 @@ def final_document(record: Record) -> FinalDocument:
     template = rendering.chosen_template(record)
     code = new_code()
     pdf = rendering.render_pdf(record, draft=False, code=code)
+    pdf = pades.sign(
+        pdf, record.case.organisation, reason=f"{record.kind_name} {record.content.get('document_number') or ''}"
+    )
     digests = digest_blocks([pdf])
     name = store.object_name(digests.sha256)
     store.save_small(name, pdf)

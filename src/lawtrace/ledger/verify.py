@@ -29,7 +29,8 @@ import hmac
 import json
 import re
 from binascii import b2a_hex
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -448,7 +449,7 @@ class _FastPath:
         size = state.size
         checks: list[list[bool]] = [
             list(map(eq, seqs, range(size, size + n))),
-            list(map(eq, map(_digest, map(_sha256, map(merkle.LEAF_PREFIX.__add__, datas))), leafs)),
+            list(map(eq, _hashes_after(_LEAF_START, datas), leafs)),
             self._macs_ok(leafs, macs),
             list(map(bytes.endswith, datas, repeat(_TAIL_END))),
         ]
@@ -498,10 +499,18 @@ class _FastPath:
         if pads is None:  # several keys (a rotation inside the batch) or an unknown one: one by one
             return list(map(self.macs.check, leafs, macs))
         inner_pad, outer_pad = pads
-        inner = map(_digest, map(_sha256, map(inner_pad.__add__, leafs)))
-        codes = map(_digest, map(_sha256, map(outer_pad.__add__, inner)))
+        inner = _hashes_after(_sha256(inner_pad), leafs)
+        codes = _hashes_after(_sha256(outer_pad), inner)
         stored: Iterator[bytes] = map(getitem, macs, repeat(slice(4, None)))  # type: ignore[arg-type]
         return list(map(eq, codes, stored))
+
+
+def _hashes_after(start: Any, parts: Sequence[bytes]) -> list[bytes]:
+    """SHA-256 of ``prefix + part`` for each part, ``start`` being a hash object fed the prefix: copying its state
+    saves hashing the prefix again (the HMAC pads' whole block) and joining bytes, for every entry, in C passes."""
+    hashers = list(map(_HASH_TYPE.copy, repeat(start, len(parts))))
+    deque(map(_HASH_TYPE.update, hashers, parts), maxlen=0)  # update returns None: run the pass, keep nothing
+    return list(map(_digest, hashers))
 
 
 def _or_empty(value: str | None) -> str:
@@ -509,6 +518,7 @@ def _or_empty(value: str | None) -> str:
 
 
 _HASH_TYPE = type(hashlib.sha256())
+_LEAF_START = hashlib.sha256(merkle.LEAF_PREFIX)
 _sha256 = hashlib.sha256
 _digest = _HASH_TYPE.digest
 _MID = b',"prev":"%b","seq":%d,"time":"'
