@@ -329,3 +329,16 @@ def test_a_case_from_a_complaint_began_when_the_complaint_was_received(s: dict) 
     occurred = case.created_at - timedelta(days=5)
     content = _inquiry(s, started_at=occurred.isoformat(), ended_at=(occurred + timedelta(hours=1)).isoformat())
     services.add_record(actor=s["officer"], case=case, kind="inquiry_transcript", occurred_at=occurred, content=content)
+
+
+def test_the_record_form_offers_no_time_before_the_matter_began(s: dict) -> None:
+    """The date picker's lower bound is the day before the case's source was registered, said in its help text."""
+    from lawtrace.records.forms import RecordForm
+    from lawtrace.rulebook.loader import at
+
+    case = s["case"]
+    spec = at(case.rulebook, case.rulebook_version).record_kind("inquiry_transcript")
+    field = RecordForm(spec=spec, case=case).fields["occurred_at"]
+    day_before = timezone.localtime(case.created_at).date() - timedelta(days=1)
+    assert field.widget.attrs["min"] == f"{day_before:%Y-%m-%d}T00:00"
+    assert "立案登记" in field.help_text

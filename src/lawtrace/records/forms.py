@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -110,6 +110,17 @@ class RecordForm(BoundedForm):
         for field in self.fields.values():  # the rulebook's fields are added here, after BoundedForm bounded its own
             bound_field(field)
             field.widget.attrs.setdefault("class", widget_class(field.widget))
+        self._bound_to_the_matter(case)
+
+    def _bound_to_the_matter(self, case: Case) -> None:
+        """The earliest time the record can have (what ``add_record`` refuses before it), offered by the picker."""
+        from lawtrace.records.services import matter_began
+
+        began, how = matter_began(case)
+        earliest = timezone.localtime(began).date() - timedelta(days=1)
+        occurred = self.fields["occurred_at"]
+        occurred.widget.attrs["min"] = f"{earliest:%Y-%m-%d}T00:00"
+        occurred.help_text = f"不早于本案来源的登记（{how}，{timezone.localtime(began):%Y年%m月%d日}）的前一日。"
 
     def _add_mode_fields(self, modes: Mapping[str, ServiceMode], case: Case) -> None:
         """A service mode's own fields (留置送达: 拒收事由, 见证人…), shown for that mode. Not required by the form:
