@@ -5,6 +5,7 @@ by its hash and ledgered; a changed byte in storage is never served."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 from datetime import date, timedelta
@@ -30,7 +31,7 @@ from tests.cases.steps import _drafted, _signed
 from tests.factories import make_org, make_person, open_case_setting, register
 
 pytestmark = pytest.mark.django_db
-OUTPUT = Path("var/test-output/documents")
+OUTPUT = Path(os.environ.get("LAWTRACE_TEST_OUTPUT", Path.cwd() / "var" / "test-output")) / "documents"
 
 
 def text_of(pdf: bytes, tmp_path: Path) -> str:
