@@ -42,61 +42,53 @@ def natural_case(s: dict[str, Any], *, minor: bool = False, case_type: str = Cas
     """A case against a natural person (with ID number, phone, home address) — registered ``REGISTERED_BEFORE`` the
     clock's time, so that what the decision rests on can be dated after the registration."""
     with clock.frozen_at(clock.now() - REGISTERED_BEFORE):
-        return _natural_case(s, minor=minor, case_type=case_type)
-
-
-def _natural_case(s: dict[str, Any], *, minor: bool, case_type: str) -> Case:
-    return cases.register_case(
-        actor=s["officer"],
-        organisation=s["county"],
-        case_type=case_type,
-        source=CaseSource.EX_OFFICIO,
-        title="某诊所涉嫌伪造医疗文书骗取医保基金",
-        facts="检查发现该诊所伪造门诊登记。",
-        parties=[
-            cases.PartyInput(
-                kind=PartyKind.NATURAL,
-                name=PARTY_NAME,
-                id_number=PARTY_ID,
-                address=PARTY_ADDRESS,
-                phone=PARTY_PHONE,
-                is_minor=minor,
-            )
-        ],
-        handlers=[s["officer"], s["officer2"]],
-        handler_opinion="建议立案调查。",
-        violation_ended_on=clock.now().date() - timedelta(days=20),
-    )
+        return cases.register_case(
+            actor=s["officer"],
+            organisation=s["county"],
+            case_type=case_type,
+            source=CaseSource.EX_OFFICIO,
+            title="某诊所涉嫌伪造医疗文书骗取医保基金",
+            facts="检查发现该诊所伪造门诊登记。",
+            parties=[
+                cases.PartyInput(
+                    kind=PartyKind.NATURAL,
+                    name=PARTY_NAME,
+                    id_number=PARTY_ID,
+                    address=PARTY_ADDRESS,
+                    phone=PARTY_PHONE,
+                    is_minor=minor,
+                )
+            ],
+            handlers=[s["officer"], s["officer2"]],
+            handler_opinion="建议立案调查。",
+            violation_ended_on=clock.now().date() - timedelta(days=20),
+        )
 
 
 def company_case(s: dict[str, Any]) -> Case:
     """A case against a company, registered ``REGISTERED_BEFORE`` the clock's time."""
     with clock.frozen_at(clock.now() - REGISTERED_BEFORE):
-        return _company_case(s)
-
-
-def _company_case(s: dict[str, Any]) -> Case:
-    return cases.register_case(
-        actor=s["officer"],
-        organisation=s["county"],
-        case_type=CaseType.PENALTY,
-        source=CaseSource.EX_OFFICIO,
-        title="某药店涉嫌串换药品骗取医保基金",
-        facts="日常检查发现该药店将保健品串换为药品刷卡结算。",
-        parties=[
-            cases.PartyInput(
-                kind=PartyKind.LEGAL,
-                name=COMPANY,
-                credit_code=COMPANY_CODE,
-                representative=REPRESENTATIVE,
-                address="锡林浩特市锡林大街12号",
-                phone="04798888888",
-            )
-        ],
-        handlers=[s["officer"], s["officer2"]],
-        handler_opinion="建议立案调查。",
-        violation_ended_on=clock.now().date() - timedelta(days=20),
-    )
+        return cases.register_case(
+            actor=s["officer"],
+            organisation=s["county"],
+            case_type=CaseType.PENALTY,
+            source=CaseSource.EX_OFFICIO,
+            title="某药店涉嫌串换药品骗取医保基金",
+            facts="日常检查发现该药店将保健品串换为药品刷卡结算。",
+            parties=[
+                cases.PartyInput(
+                    kind=PartyKind.LEGAL,
+                    name=COMPANY,
+                    credit_code=COMPANY_CODE,
+                    representative=REPRESENTATIVE,
+                    address="锡林浩特市锡林大街12号",
+                    phone="04798888888",
+                )
+            ],
+            handlers=[s["officer"], s["officer2"]],
+            handler_opinion="建议立案调查。",
+            violation_ended_on=clock.now().date() - timedelta(days=20),
+        )
 
 
 def decision_content(case: Case, **overrides: Any) -> dict[str, Any]:

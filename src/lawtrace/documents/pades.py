@@ -27,7 +27,7 @@ class PadesError(Exception):
 
 
 def certificate_file(organisation: Organisation) -> Path | None:
-    folder = str(getattr(settings, "LAWTRACE_PADES_DIR", "") or "")
+    folder = str(settings.LAWTRACE_PADES_DIR)
     if not folder or not organisation.credit_code:
         return None
     path = Path(folder) / f"{organisation.credit_code}.p12"
@@ -42,7 +42,7 @@ def sign(pdf: bytes, organisation: Organisation, *, reason: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    passphrase = str(getattr(settings, "LAWTRACE_PADES_PASSPHRASE", "") or "").encode() or None
+    passphrase = str(settings.LAWTRACE_PADES_PASSPHRASE).encode() or None
     signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)
     if signer is None:
         raise PadesError(f"无法打开{organisation.name}的签名证书（{path.name}）：文件或口令有误。")

@@ -83,8 +83,6 @@ def _fields(record: Record) -> dict[str, FieldSpec]:
 PERIODS = {  # name in a layout → (rule, parameter): what the party is told comes from the rules that judge it
     "hearing_request_days": ("APL-64", "request_days"),
     "reminder_days": ("CEL-54", "reminder_days"),
-    "review_days": ("CEL-54", "review_days"),
-    "lawsuit_months": ("CEL-54", "lawsuit_months"),
 }
 
 

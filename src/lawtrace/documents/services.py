@@ -94,9 +94,8 @@ def final_document(record: Record) -> FinalDocument:
     template = rendering.chosen_template(record)
     code = new_code()
     pdf = rendering.render_pdf(record, draft=False, code=code)
-    pdf = pades.sign(
-        pdf, record.case.organisation, reason=f"{record.kind_name} {record.content.get('document_number') or ''}"
-    )
+    reason = f"{record.kind_name} {record.content.get('document_number') or ''}".strip()
+    pdf = pades.sign(pdf, record.case.organisation, reason=reason)  # where the authority has a certificate
     digests = digest_blocks([pdf])
     name = store.object_name(digests.sha256)
     store.save_small(name, pdf)

@@ -27,6 +27,8 @@ import gc
 import hashlib
 import hmac
 import json
+import multiprocessing
+import os
 import re
 from binascii import b2a_hex
 from collections import deque
@@ -253,9 +255,6 @@ def without_gc() -> Iterator[None]:
 def _may_fork() -> bool:
     """A helper process sees only committed rows of a database it can open itself: not inside a transaction (a test,
     a caller's atomic block), not an in-memory SQLite database, and only with a second CPU to run on."""
-    import multiprocessing
-    import os
-
     return (
         len(os.sched_getaffinity(0)) > 1
         and "fork" in multiprocessing.get_all_start_methods()

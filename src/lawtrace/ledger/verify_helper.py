@@ -18,12 +18,15 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, connections
 
 from lawtrace.ledger import keys, merkle
 from lawtrace.ledger.models import Log
+
+if TYPE_CHECKING:  # verify imports this module at run time
+    from lawtrace.ledger.verify import _FastPath, _State
 
 
 @dataclass
@@ -83,25 +86,27 @@ _INHERITED: list[Any] = []  # the parent's connection wrappers, kept alive in th
 def _run(
     pipe: Connection, settings: dict[str, Any], alias: str, log_id: int, origin: str, mid: int, sizes: list[int]
 ) -> None:
-    from django.db import connections
+    from lawtrace.ledger.verify import without_gc  # verify imports this module
 
+    own = None
     try:
         _INHERITED.extend(connections.all(initialized_only=True))
         own = type(connections[alias])(settings, alias)  # a new connection of the same kind; the inherited one unused
-        from lawtrace.ledger.verify import without_gc
-
         with without_gc():
             result = _check(own, log_id, origin, mid, [s for s in sizes if s > mid])
         pipe.send(result)
     except Exception as e:  # any failure: the parent checks this part itself
         pipe.send(repr(e))
     finally:
+        if own is not None:
+            own.close()
         pipe.close()
         os._exit(0)
 
 
 def _check(db: Any, log_id: int, origin: str, mid: int, sizes: list[int]) -> Result | None:
-    from lawtrace.ledger.verify import _TAIL_END, _TIME_SIZE, _batches, _FastPath, _State
+    """Vouch for what the fast path can from ``mid``, assuming the stored entry before it."""
+    from lawtrace.ledger.verify import _TAIL_END, _TIME_SIZE, _FastPath, _State
 
     with db.cursor() as cursor:
         cursor.execute("SELECT data, leaf_hash FROM ledger_entry WHERE log_id = %s AND seq = %s", [log_id, mid - 1])
@@ -113,25 +118,8 @@ def _check(db: Any, log_id: int, origin: str, mid: int, sizes: list[int]) -> Res
     prev_time = data[time_at : time_at + _TIME_SIZE].decode("ascii", "replace")
     state = _State(size=mid, prev_leaf=leaf, last_time=prev_time)
     fast = _FastPath(origin, keys.EntryMacChecker(keys.mac_keys(origin)))
-    tree, pending = merkle.SubtreeRange(mid), list[bytes]()
-    at_sizes: list[tuple[int, list[tuple[int, bytes]]]] = []
-    stopped = False
-    for rows in _batches(db, log_id, mid, False):
-        i = 0
-        while i < len(rows):
-            next_size = sizes[0] if sizes else None
-            limit = len(rows) if next_size is None else min(len(rows), i + next_size - state.size)
-            i = fast.run(rows, i, limit, state, pending)
-            tree.extend(pending)
-            pending.clear()
-            if state.size == next_size:
-                at_sizes.append((sizes.pop(0), list(tree.subtrees)))
-            if i < limit:
-                stopped = True
-                break
-        if stopped:
-            break
-    db.close()
+    tree = merkle.SubtreeRange(mid)
+    at_sizes = _vouch(db, log_id, fast, state, tree, sizes)
     return Result(
         begin=mid,
         end=state.size,
@@ -142,3 +130,27 @@ def _check(db: Any, log_id: int, origin: str, mid: int, sizes: list[int]) -> Res
         subtrees=tree.subtrees,
         at_sizes=at_sizes,
     )
+
+
+def _vouch(
+    db: Any, log_id: int, fast: _FastPath, state: _State, tree: merkle.SubtreeRange, sizes: list[int]
+) -> list[tuple[int, list[tuple[int, bytes]]]]:
+    """Run the fast path along the rows until the first entry it cannot vouch for (or the end), growing ``tree`` and
+    advancing ``state``; the tree's subtrees at each checkpoint size passed."""
+    from lawtrace.ledger.verify import _batches
+
+    at_sizes: list[tuple[int, list[tuple[int, bytes]]]] = []
+    pending: list[bytes] = []
+    for rows in _batches(db, log_id, state.size, False):
+        i = 0
+        while i < len(rows):
+            next_size = sizes[0] if sizes else None
+            limit = len(rows) if next_size is None else min(len(rows), i + next_size - state.size)
+            i = fast.run(rows, i, limit, state, pending)
+            tree.extend(pending)
+            pending.clear()
+            if state.size == next_size:
+                at_sizes.append((sizes.pop(0), list(tree.subtrees)))
+            if i < limit:
+                return at_sizes
+    return at_sizes
